@@ -1,0 +1,27 @@
+using System.Text;
+
+namespace Flasky.Core.Http;
+
+/// <summary>A platform-neutral response: the exact status, headers and body of the contract.</summary>
+public sealed record ApiResponse(int StatusCode, string? ContentType, IReadOnlyList<KeyValuePair<string, string>> Headers, ReadOnlyMemory<byte> Body)
+{
+    public const string Json = "application/json";
+    public const string ProblemJson = "application/problem+json";
+    public const string PlainText = "text/plain; charset=utf-8";
+
+    private static readonly KeyValuePair<string, string>[] NoHeaders = [];
+
+    public static ApiResponse Empty(int statusCode) => new(statusCode, null, NoHeaders, ReadOnlyMemory<byte>.Empty);
+
+    public static ApiResponse Text(int statusCode, string text, params KeyValuePair<string, string>[] headers) =>
+        new(statusCode, PlainText, headers, Encoding.UTF8.GetBytes(text));
+
+    public static ApiResponse JsonBody(int statusCode, byte[] utf8Json, params KeyValuePair<string, string>[] headers) =>
+        new(statusCode, Json, headers, utf8Json);
+
+    /// <summary>The first header of that name (case-insensitive), or null.</summary>
+    public string? Header(string name) =>
+        Headers.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
+
+    public string BodyText() => Encoding.UTF8.GetString(Body.Span);
+}

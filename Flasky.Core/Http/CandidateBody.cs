@@ -1,0 +1,72 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+
+namespace Flasky.Core.Http;
+
+/// <summary>The POST body rules: only <c>application/json</c> is read; it must be an object of at most 16 KiB and depth 8.</summary>
+internal static class CandidateBody
+{
+    public const int MaxBytes = 16 * 1024;
+    public const int MaxDepth = 8;
+
+    public static bool IsJson(string? contentType) =>
+        contentType is not null
+        && MediaTypeHeaderValue.TryParse(contentType, out var parsed)
+        && string.Equals(parsed.MediaType, "application/json", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Reads the attributes, or returns the error response that rejects the body.</summary>
+    public static async Task<(Dictionary<string, JsonElement>? Attributes, ApiResponse? Error)> ReadAsync(
+        Stream body, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[MaxBytes + 1];
+        var length = 0;
+        int read;
+        while (length < buffer.Length
+            && (read = await body.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            length += read;
+        }
+
+        if (length > MaxBytes)
+        {
+            return (null, Problem.Create(413, $"A JSON body must be at most {MaxBytes} bytes."));
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(buffer.AsMemory(0, length), new JsonDocumentOptions { MaxDepth = MaxDepth });
+        }
+        catch (JsonException)
+        {
+            return (null, Problem.Create(400, $"The body is not valid JSON (or is nested deeper than {MaxDepth} levels)."));
+        }
+
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return (null, Problem.Create(400, "The body must be a JSON object."));
+            }
+
+            var attributes = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+            foreach (var member in document.RootElement.EnumerateObject())
+            {
+                if (Storage.Candidate.IsReservedAttributeName(member.Name))
+                {
+                    return (null, Problem.Create(400, "Member names 'id' and names starting with '_' are reserved."));
+                }
+
+                if (member.Name == Storage.Candidate.NameProperty)
+                {
+                    continue;
+                }
+
+                // Clone: the document's buffer is returned when it is disposed.
+                attributes[member.Name] = member.Value.Clone();
+            }
+
+            return (attributes, null);
+        }
+    }
+}
