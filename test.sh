@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs every test on a fresh machine: installs the one system tool the tests need, then the whole suite.
+# The build itself installs the npm packages of the local emulators.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+if ! command -v shellcheck >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing shellcheck (the infrastructure tests lint every shell script with it)..."
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck >/dev/null
+  else
+    echo "shellcheck is missing: install it (e.g. 'sudo apt-get install shellcheck') and run again." >&2
+    exit 1
+  fi
+fi
+
+dotnet test Flasky.sln --logger "console;verbosity=normal" "$@"
