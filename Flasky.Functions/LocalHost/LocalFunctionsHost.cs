@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Abstractions;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Flasky.Functions.LocalHost;
+
+/// <summary>
+/// Serves this assembly's HTTP functions on Kestrel when no Functions host is present (Functions Core Tools
+/// can't run everywhere): same routes, same functions, same function-key check, same empty route prefix.
+/// </summary>
+internal static partial class LocalFunctionsHost
+{
+    public const string ActivitySourceName = "Flasky.Functions";
+    private static readonly ActivitySource Source = new(ActivitySourceName);
+
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+
+        // Kestrel's request log writes the whole URL, and a function key may travel in ?code=.
+        // The request spans carry the same information with the query redacted.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        builder.AddServiceDefaults(new ServiceDefaultsOptions { ActivitySources = [ActivitySourceName] });
+        builder.Services.AddCandidateApi(builder.Configuration);
+        builder.Services.AddSingleton(FunctionKeys.FromConfiguration(builder.Configuration));
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.MapDefaultEndpoints();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LocalFunctionsHost));
+        foreach (var function in FunctionEndpoint.Discover(typeof(LocalFunctionsHost).Assembly))
+        {
+            var endpoint = function.Methods.Count == 0
+                ? app.Map(function.Route, context => InvokeAsync(function, context))
+                : app.MapMethods(function.Route, function.Methods, context => InvokeAsync(function, context));
+            endpoint.WithDisplayName(function.Name);
+            LogMapped(logger, function.Name, function.Route, function.AuthLevel);
+        }
+
+        return app;
+    }
+
+    private static async Task InvokeAsync(FunctionEndpoint function, HttpContext context)
+    {
+        var keys = context.RequestServices.GetRequiredService<FunctionKeys>();
+        if (!keys.IsAuthorized(context.Request, function.Name, function.AuthLevel))
+        {
+            // As the Functions host: 401 with an empty body.
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            context.Response.ContentLength = 0;
+            return;
+        }
+
+        // The span the Functions host records around each invocation, so local traces look like Azure's.
+        using var activity = Source.StartActivity($"Invoke {function.Name}", ActivityKind.Internal);
+        activity?.SetTag("faas.trigger", "http");
+        activity?.SetTag("faas.name", function.Name);
+        activity?.SetTag("faas.invocation_id", context.TraceIdentifier);
+
+        var target = function.Method.IsStatic
+            ? null
+            : ActivatorUtilities.CreateInstance(context.RequestServices, function.Method.DeclaringType!);
+        var arguments = function.Method.GetParameters()
+            .Select(p => p.ParameterType == typeof(HttpRequest) ? (object)context.Request : context.RequestAborted)
+            .ToArray();
+        var result = await ((Task<IActionResult>)function.Method.Invoke(target, arguments)!).ConfigureAwait(false);
+        await result.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor())).ConfigureAwait(false);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Serving function {FunctionName} at /{Route} (authLevel {AuthLevel})")]
+    private static partial void LogMapped(ILogger logger, string functionName, string route, Microsoft.Azure.Functions.Worker.AuthorizationLevel authLevel);
+}

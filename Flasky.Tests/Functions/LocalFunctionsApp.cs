@@ -1,0 +1,86 @@
+using Flasky.Functions.LocalHost;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Flasky.Tests.Functions;
+
+/// <summary>The Functions app in its local host mode, in-process on a free loopback port.</summary>
+internal sealed class LocalFunctionsApp : IAsyncDisposable
+{
+    public const string MasterKey = "test-master-key-0123456789";
+    public const string HostKey = "test-host-key-0123456789";
+    public const string CandidateFunctionKey = "test-candidate-function-key";
+
+    private readonly WebApplication _app;
+
+    private LocalFunctionsApp(WebApplication app, Uri baseAddress, CapturingLoggerProvider logs)
+    {
+        _app = app;
+        BaseAddress = baseAddress;
+        Logs = logs;
+    }
+
+    public Uri BaseAddress { get; }
+
+    public CapturingLoggerProvider Logs { get; }
+
+    public static async Task<LocalFunctionsApp> StartAsync(params string[] extraArgs)
+    {
+        string[] args =
+        [
+            "--urls=http://127.0.0.1:0",
+            "--CandidateStore=InMemory",
+            $"--FunctionKeys:Master={MasterKey}",
+            $"--FunctionKeys:Host:default={HostKey}",
+            $"--FunctionKeys:Functions:candidate:default={CandidateFunctionKey}",
+            .. extraArgs,
+        ];
+        var logs = new CapturingLoggerProvider();
+        var app = LocalFunctionsHost.Build(args, builder =>
+        {
+            builder.Logging.SetMinimumLevel(LogLevel.Trace);
+            builder.Logging.AddProvider(logs);
+        });
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await app.StartAsync(cts.Token);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new LocalFunctionsApp(app, new Uri(address), logs);
+    }
+
+    public HttpClient CreateClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+    public async ValueTask DisposeAsync()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await _app.StopAsync(cts.Token);
+        await _app.DisposeAsync();
+    }
+}
+
+/// <summary>Keeps every formatted log line, so tests can prove what the logs never contain.</summary>
+internal sealed class CapturingLoggerProvider : ILoggerProvider
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
+
+    public IReadOnlyCollection<string> Lines => _lines;
+
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(string category, System.Collections.Concurrent.ConcurrentQueue<string> lines) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            lines.Enqueue($"{category}: {formatter(state, exception)} {exception}");
+    }
+}
