@@ -1,0 +1,22 @@
+var builder = DistributedApplication.CreateBuilder(args);
+
+// The document database: a local Cosmos DB server with the seed's layout.
+var cosmos = builder.AddCosmosEmulator("cosmos")
+    .WithContainer(database: "CandidateDatabase", container: "Candidates", partitionKeyPath: "/CandidateName");
+
+// The function key every request must carry (x-functions-key or ?code=); generated once, kept in user secrets.
+var functionKey = builder.AddParameter(
+    "function-key",
+    new GenerateParameterDefault { MinLength = 40, Special = false },
+    secret: true,
+    persist: true);
+
+// The Azure Functions app, served by its own local host (Functions Core Tools can't run here).
+builder.AddProject<Projects.Flasky_Functions>("functions")
+    .WithReference(cosmos)
+    .WaitFor(cosmos)
+    .WithEnvironment("FunctionKeys__Host__default", functionKey)
+    .WithHttpHealthCheck("/health")
+    .WithUrlForEndpoint("http", url => url.DisplayText = "API (needs the function key)");
+
+builder.Build().Run();
