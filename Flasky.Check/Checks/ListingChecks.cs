@@ -7,6 +7,7 @@ internal static partial class ListingChecks
 {
     // A host may hold much more than this run wrote: walking it is bounded, and the check fails rather than hang.
     private const int MaxPages = 2000;
+    private const int ListingAttempts = 3;
 
     public static async Task ListsThisRunAsync(CheckContext context)
     {
@@ -21,10 +22,10 @@ internal static partial class ListingChecks
         }
 
         // Without limit the whole collection comes back; a platform that caps response size adds a Link to the rest.
-        var seen = await WalkAsync(context, "/candidates", expectedPageSize: null).ConfigureAwait(false);
+        var seen = await WalkUntilListedAsync(context, "/candidates", expectedPageSize: null, written.Keys).ConfigureAwait(false);
         foreach (var (name, attributes) in written)
         {
-            Expect.That(seen.TryGetValue(name, out var candidate), $"GET /candidates did not list {JsonSerializer.Serialize(name)}");
+            Expect.That(seen.TryGetValue(name, out var candidate), $"GET /candidates did not list {JsonSerializer.Serialize(name)} (walked {ListingAttempts} times)");
             CandidateSteps.ExpectExactly(candidate, attributes);
         }
     }
@@ -37,9 +38,9 @@ internal static partial class ListingChecks
             await CandidateSteps.PostAsync(context, name).ConfigureAwait(false);
         }
 
-        var seen = await WalkAsync(context, "/candidates?limit=2", expectedPageSize: 2).ConfigureAwait(false);
+        var seen = await WalkUntilListedAsync(context, "/candidates?limit=2", expectedPageSize: 2, names).ConfigureAwait(false);
         var missing = names.Where(n => !seen.ContainsKey(n)).ToList();
-        Expect.That(missing.Count == 0, $"paging with limit=2 never listed {string.Join(", ", missing.Select(n => JsonSerializer.Serialize(n)))}");
+        Expect.That(missing.Count == 0, $"paging with limit=2 never listed {string.Join(", ", missing.Select(n => JsonSerializer.Serialize(n)))} (walked {ListingAttempts} times)");
     }
 
     public static async Task InvalidLimitAsync(CheckContext context)
@@ -55,6 +56,25 @@ internal static partial class ListingChecks
         foreach (var token in new[] { "not-a-token", "", "AAAA", "1.AAAA", "%FF%FE" })
         {
             Expect.Problem(await context.GetAsync("/candidates?limit=2&next=" + token).ConfigureAwait(false), 400);
+        }
+    }
+
+    /// <summary>
+    /// Walks the listing; when some of <paramref name="names"/> are missing, walks it again a little later: a store whose
+    /// listing is eventually consistent (a DynamoDB scan) may lag a moment behind a write, but never forever.
+    /// </summary>
+    private static async Task<Dictionary<string, JsonElement>> WalkUntilListedAsync(
+        CheckContext context, string firstTarget, int? expectedPageSize, IEnumerable<string> names)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var seen = await WalkAsync(context, firstTarget, expectedPageSize).ConfigureAwait(false);
+            if (attempt == ListingAttempts || names.All(seen.ContainsKey))
+            {
+                return seen;
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(attempt), context.CancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -55,6 +55,24 @@ public sealed class ContractSuiteSelfTests
     }
 
     [Fact]
+    public async Task A_host_dropping_the_next_link_fails_the_paging_rule()
+    {
+        // The seed's defect: the first store page only, and nothing to say there is more.
+        await using var host = await InProcessCoreHost.StartAsync(new InProcessCoreHostOptions
+        {
+            Tamper = (request, response) => request.RawTarget.StartsWith("/candidates", StringComparison.Ordinal)
+                ? response with { Headers = [.. response.Headers.Where(h => h.Key != "Link")] }
+                : response,
+        });
+
+        var failed = await FailedChecksAsync(new ContractTarget(host.BaseAddress, NoAuthentication.Instance));
+
+        var (name, reason) = Assert.Single(failed);
+        Assert.Equal("candidates: limit pages follow Link rel=next to the end, without repeats", name);
+        Assert.StartsWith("paging with limit=2 never listed", reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_cli_with_a_wrong_function_key_passes_only_the_rejection_checks_and_exits_non_zero()
     {
         const string rightKey = "the-right-key";
