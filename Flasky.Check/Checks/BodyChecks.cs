@@ -132,7 +132,7 @@ internal static class BodyChecks
             }
             catch (CheckFailedException ex)
             {
-                var shown = body.Length <= 40 ? body : $"{body[..40]}… ({Encoding.UTF8.GetByteCount(body)} bytes)";
+                var shown = body.Length <= 40 ? $"'{body}'" : $"'{body[..40]}…' ({Encoding.UTF8.GetByteCount(body)} bytes)";
                 throw new CheckFailedException($"body {shown}: {ex.Message}", ex);
             }
         }
