@@ -49,6 +49,11 @@ internal static class CandidateBody
                 return (null, Problem.Create(400, "The body must be a JSON object."));
             }
 
+            if (!HasOnlyUnicodeStrings(document.RootElement))
+            {
+                return (null, Problem.Create(400, "The body has a string that is not valid Unicode (an unpaired surrogate escape)."));
+            }
+
             var attributes = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
             foreach (var member in document.RootElement.EnumerateObject())
             {
@@ -67,6 +72,48 @@ internal static class CandidateBody
             }
 
             return (attributes, null);
+        }
+    }
+
+    /// <summary>
+    /// False when a member name or string value is an escape like <c>"\uD800"</c>: valid JSON text, but no string that
+    /// can be written back, so accepting it would store a candidate that fails every later read and listing.
+    /// </summary>
+    private static bool HasOnlyUnicodeStrings(JsonElement element)
+    {
+        try
+        {
+            Visit(element);
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+
+        static void Visit(JsonElement element)
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.Object:
+                    foreach (var member in element.EnumerateObject())
+                    {
+                        _ = member.Name;
+                        Visit(member.Value);
+                    }
+
+                    break;
+                case JsonValueKind.Array:
+                    foreach (var item in element.EnumerateArray())
+                    {
+                        Visit(item);
+                    }
+
+                    break;
+                case JsonValueKind.String:
+                    _ = element.GetString();
+                    break;
+            }
         }
     }
 }
