@@ -1,6 +1,10 @@
 // Starts @vercel/cosmosdb-server (in memory, HTTPS with its self-signed certificate) for tests and the AppHost.
 //
 //   node emulators/cosmos/server.mjs --port <p> [--host 127.0.0.1] [--database NAME --container NAME=/pk ...]
+//                                    [--exit-with-stdin]
+//
+// --port 0 picks a free port; the ready line names the one chosen. --exit-with-stdin stops the server when its
+// standard input closes, so a test host that dies without cleaning up does not leave the server running.
 //
 // Why not the package's CLI: it answers every request with `Connection: close`, so each SDK call pays a TLS
 // handshake; the Node API with keepAlive is about three times faster. The script also fixes the read-document
@@ -16,13 +20,13 @@ function usage(message) {
     console.error(message);
   }
   console.error(
-    "usage: node server.mjs --port <p> [--host 127.0.0.1] [--database NAME --container NAME=/partitionKeyPath ...]",
+    "usage: node server.mjs --port <p> [--host 127.0.0.1] [--database NAME --container NAME=/partitionKeyPath ...] [--exit-with-stdin]",
   );
   process.exit(2);
 }
 
 function parseArguments(argv) {
-  const options = { host: "127.0.0.1", port: undefined, databases: [] };
+  const options = { host: "127.0.0.1", port: undefined, databases: [], exitWithStdin: false };
   let database;
   for (let i = 0; i < argv.length; i++) {
     const key = argv[i];
@@ -51,6 +55,9 @@ function parseArguments(argv) {
         i++;
         break;
       }
+      case "--exit-with-stdin":
+        options.exitWithStdin = true;
+        break;
       case "-h":
       case "--help":
         usage();
@@ -166,15 +173,22 @@ server.listen(options.port, options.host, async () => {
   console.log(`cosmos server listening on https://${host}:${port}/`);
 });
 
-function stop(signal) {
+let stopping = false;
+function stop() {
+  if (stopping) return;
+  stopping = true;
   server.close(() => process.exit(0));
   // Keep-alive connections would hold close() open; the data is in memory and about to go anyway.
   for (const socket of sockets) {
     socket.destroy();
   }
   setTimeout(() => process.exit(0), 2000).unref();
-  process.off(signal, stop);
 }
 
 process.on("SIGTERM", stop);
 process.on("SIGINT", stop);
+if (options.exitWithStdin) {
+  process.stdin.on("end", stop);
+  process.stdin.on("close", stop);
+  process.stdin.resume();
+}
