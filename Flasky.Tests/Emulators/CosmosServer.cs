@@ -15,6 +15,7 @@ internal sealed partial class CosmosServer : IAsyncDisposable
 
     private readonly Process _process;
     private readonly StringBuilder _output;
+    private bool _disposed;
 
     private CosmosServer(Process process, StringBuilder output)
     {
@@ -104,6 +105,12 @@ internal sealed partial class CosmosServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         try
         {
             if (!_process.HasExited)

@@ -91,7 +91,7 @@ public sealed class CosmosCandidateStoreTests(CosmosServerFixture fixture) : Can
     [Fact]
     public async Task A_stopped_server_makes_every_operation_unavailable()
     {
-        var server = await CosmosServer.StartAsync(["--database", "CandidateDatabase", "--container", "Candidates=/CandidateName"], TimeSpan.FromSeconds(30));
+        await using var server = await CosmosServer.StartAsync(["--database", "CandidateDatabase", "--container", "Candidates=/CandidateName"], TimeSpan.FromSeconds(30));
         var options = new CosmosStoreOptions
         {
             ConnectionString = server.ConnectionString,
@@ -101,7 +101,8 @@ public sealed class CosmosCandidateStoreTests(CosmosServerFixture fixture) : Can
         using var client = CosmosClientFactory.Create(options);
         var store = new CosmosCandidateStore(client.GetContainer(options.DatabaseName, options.ContainerName), options.OperationTimeout);
         await store.PingAsync(TestTimeout());
-        await server.DisposeAsync();
+        await server.DisposeAsync(); // stops it now; the using covers a failure before this line
+
 
         var stopwatch = Stopwatch.StartNew();
         var name = Name(Unique("unreachable"));
