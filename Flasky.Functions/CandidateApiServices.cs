@@ -1,5 +1,6 @@
 using Flasky.Core.Http;
 using Flasky.Core.Storage;
+using Flasky.Cosmos;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -23,6 +24,11 @@ internal static class CandidateApiServices
         if (string.Equals(configuration[StoreKey], "InMemory", StringComparison.OrdinalIgnoreCase))
         {
             services.AddSingleton<ICandidateStore, InMemoryCandidateStore>();
+        }
+        else if (!string.IsNullOrWhiteSpace(configuration.GetConnectionString(CosmosStoreOptions.ConnectionName))
+            || !string.IsNullOrWhiteSpace(configuration[$"{CosmosStoreOptions.ConnectionName}:accountEndpoint"]))
+        {
+            services.AddCosmosCandidateStore(configuration);
         }
         else
         {

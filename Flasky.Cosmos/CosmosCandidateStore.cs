@@ -1,0 +1,274 @@
+using System.Net;
+using System.Text.Json;
+using Flasky.Core.Names;
+using Flasky.Core.Storage;
+using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Flasky.Cosmos;
+
+/// <summary>
+/// Candidates in an Azure Cosmos DB (NoSQL API) container laid out as the seed left it: partition key
+/// <c>/CandidateName</c>, one item per candidate, <c>id</c> = the name where that is safe (see <see cref="CosmosItemId"/>).
+/// </summary>
+/// <remarks>
+/// Only the SDK's stream APIs are used: a missing item is a 404 response rather than an exception (misses are common:
+/// every POST of a new name and every fallback lookup), the payload goes straight into System.Text.Json without the
+/// SDK's Newtonsoft serializer, and the store keeps the item's JSON exactly as written. The store never creates
+/// databases or containers: in Azure its identity has data-plane rights only.
+/// </remarks>
+public sealed partial class CosmosCandidateStore : ICandidateStore
+{
+    private const string ContinuationPrefix = "cosmos1:";
+
+    private readonly Container _container;
+    private readonly TimeSpan _operationTimeout;
+    private readonly ILogger _logger;
+
+    /// <param name="container">The candidates container.</param>
+    /// <param name="operationTimeout">
+    /// An upper bound on one store call, SDK retries included; hitting it means the store is unavailable.
+    /// </param>
+    /// <param name="logger">Where the store reports degraded operation.</param>
+    public CosmosCandidateStore(Container container, TimeSpan operationTimeout, ILogger<CosmosCandidateStore>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(container);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(operationTimeout, TimeSpan.Zero);
+        _container = container;
+        _operationTimeout = operationTimeout;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+    }
+
+    public async Task<Candidate?> GetAsync(CandidateName name, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        using var timeout = StartTimeout(cancellationToken);
+        try
+        {
+            var id = CosmosItemId.For(name);
+            var partitionKey = new PartitionKey(name.Value);
+            using (var response = await _container.ReadItemStreamAsync(id, partitionKey, cancellationToken: timeout.Token).ConfigureAwait(false))
+            {
+                if (response.StatusCode != HttpStatusCode.NotFound)
+                {
+                    response.EnsureSuccessStatusCode();
+                    using var document = await JsonDocument.ParseAsync(response.Content, cancellationToken: timeout.Token).ConfigureAwait(false);
+                    return CandidateDocument.Read(document.RootElement);
+                }
+            }
+
+            if (id == name.Value)
+            {
+                return null;
+            }
+
+            // The seed may have stored this name under its plain id, which point reads can't address (or we avoid).
+            var legacy = await FindByNameAsync(name, timeout.Token).ConfigureAwait(false);
+            if (legacy is not null)
+            {
+                LogLegacyItemFound(_logger);
+            }
+
+            return legacy is null ? null : CandidateDocument.Read(legacy.Value);
+        }
+        catch (Exception ex) when (IsUnavailable(ex, cancellationToken, out var retryAfter))
+        {
+            throw Unavailable("read", retryAfter, ex);
+        }
+    }
+
+    public async Task UpsertAsync(Candidate candidate, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(candidate);
+        using var timeout = StartTimeout(cancellationToken);
+        try
+        {
+            var id = CosmosItemId.For(candidate.Name);
+            if (id != candidate.Name.Value)
+            {
+                // Keep updating an item the seed wrote under the plain name instead of adding a second item for the
+                // same candidate (listing would show it twice). An upsert carries the id in its body, not its URL, so
+                // even ids that point reads can't address are fine here.
+                var legacy = await FindByNameAsync(candidate.Name, timeout.Token).ConfigureAwait(false);
+                if (legacy is { } item && item.TryGetProperty(CandidateDocument.IdProperty, out var legacyId)
+                    && legacyId.ValueKind == JsonValueKind.String)
+                {
+                    id = legacyId.GetString()!;
+                }
+            }
+
+            using var body = CandidateDocument.Write(id, candidate);
+            using var response = await _container.UpsertItemStreamAsync(body, new PartitionKey(candidate.Name.Value), cancellationToken: timeout.Token)
+                .ConfigureAwait(false);
+            response.EnsureSuccessStatusCode();
+        }
+        catch (Exception ex) when (IsUnavailable(ex, cancellationToken, out var retryAfter))
+        {
+            throw Unavailable("upsert", retryAfter, ex);
+        }
+    }
+
+    public async Task<CandidatePage> ListAsync(string? continuation, int maxItems, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxItems, 1);
+        var cosmosContinuation = continuation is null ? null : UnwrapContinuation(continuation);
+        using var timeout = StartTimeout(cancellationToken);
+        try
+        {
+            var options = new QueryRequestOptions { MaxItemCount = maxItems };
+            using var iterator = _container.GetItemQueryStreamIterator(new QueryDefinition("SELECT * FROM c"), cosmosContinuation, options);
+            var items = new List<Candidate>();
+
+            // A cross-partition page may come back empty with a continuation; keep going until something arrives.
+            while (iterator.HasMoreResults)
+            {
+                using var response = await iterator.ReadNextAsync(timeout.Token).ConfigureAwait(false);
+                if (response.StatusCode == HttpStatusCode.BadRequest && cosmosContinuation is not null)
+                {
+                    throw new InvalidContinuationException("Cosmos DB rejected the continuation.");
+                }
+
+                response.EnsureSuccessStatusCode();
+                using var document = await JsonDocument.ParseAsync(response.Content, cancellationToken: timeout.Token).ConfigureAwait(false);
+                var documents = document.RootElement.GetProperty("Documents");
+                if (documents.GetArrayLength() > maxItems - items.Count)
+                {
+                    // Dropping the surplus would lose candidates: the continuation points past them.
+                    throw new InvalidOperationException($"Cosmos DB returned more than the {maxItems} items asked for.");
+                }
+
+                foreach (var item in documents.EnumerateArray())
+                {
+                    if (CandidateDocument.Read(item) is { } candidate)
+                    {
+                        items.Add(candidate);
+                    }
+                    else
+                    {
+                        LogItemWithoutValidName(_logger);
+                    }
+                }
+
+                cosmosContinuation = response.ContinuationToken;
+                if (items.Count > 0 || cosmosContinuation is null)
+                {
+                    break;
+                }
+            }
+
+            return new CandidatePage(items, cosmosContinuation is null ? null : ContinuationPrefix + cosmosContinuation);
+        }
+        catch (CosmosException ex) when (ex.StatusCode == HttpStatusCode.BadRequest && continuation is not null)
+        {
+            throw new InvalidContinuationException("Cosmos DB rejected the continuation.", ex);
+        }
+        catch (Exception ex) when (IsUnavailable(ex, cancellationToken, out var retryAfter))
+        {
+            throw Unavailable("query", retryAfter, ex);
+        }
+    }
+
+    public async Task PingAsync(CancellationToken cancellationToken)
+    {
+        using var timeout = StartTimeout(cancellationToken);
+        try
+        {
+            // Reading the container's properties needs only the data-plane readMetadata right and checks that the
+            // account, the database and the container all answer.
+            using var response = await _container.ReadContainerStreamAsync(cancellationToken: timeout.Token).ConfigureAwait(false);
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                throw new CandidateStoreUnavailableException("The Cosmos DB container does not exist.");
+            }
+
+            response.EnsureSuccessStatusCode();
+        }
+        catch (Exception ex) when (IsUnavailable(ex, cancellationToken, out var retryAfter))
+        {
+            throw Unavailable("ping", retryAfter, ex);
+        }
+    }
+
+    /// <summary>The items in the name's partition, found by query: one round trip, any id.</summary>
+    private async Task<JsonElement?> FindByNameAsync(CandidateName name, CancellationToken cancellationToken)
+    {
+        var query = new QueryDefinition("SELECT * FROM c WHERE c.CandidateName = @name").WithParameter("@name", name.Value);
+        var options = new QueryRequestOptions { PartitionKey = new PartitionKey(name.Value), MaxItemCount = 1 };
+        using var iterator = _container.GetItemQueryStreamIterator(query, continuationToken: null, options);
+        while (iterator.HasMoreResults)
+        {
+            using var response = await iterator.ReadNextAsync(cancellationToken).ConfigureAwait(false);
+            response.EnsureSuccessStatusCode();
+            using var document = await JsonDocument.ParseAsync(response.Content, cancellationToken: cancellationToken).ConfigureAwait(false);
+            foreach (var item in document.RootElement.GetProperty("Documents").EnumerateArray())
+            {
+                return item.Clone();
+            }
+        }
+
+        return null;
+    }
+
+    private CancellationTokenSource StartTimeout(CancellationToken cancellationToken)
+    {
+        var source = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        source.CancelAfter(_operationTimeout);
+        return source;
+    }
+
+    private static string UnwrapContinuation(string continuation)
+    {
+        // Cosmos's own tokens are JSON; anything else, or anything without our prefix, was not issued here.
+        if (!continuation.StartsWith(ContinuationPrefix, StringComparison.Ordinal))
+        {
+            throw new InvalidContinuationException("The continuation was not issued by this store.");
+        }
+
+        var token = continuation[ContinuationPrefix.Length..];
+        try
+        {
+            using var _ = JsonDocument.Parse(token);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidContinuationException("The continuation is malformed.", ex);
+        }
+
+        return token;
+    }
+
+    private static bool IsUnavailable(Exception exception, CancellationToken callerToken, out TimeSpan? retryAfter)
+    {
+        retryAfter = null;
+        switch (exception)
+        {
+            case CosmosException cosmos when cosmos.StatusCode is HttpStatusCode.TooManyRequests
+                or HttpStatusCode.ServiceUnavailable or HttpStatusCode.RequestTimeout or HttpStatusCode.GatewayTimeout:
+                retryAfter = cosmos.RetryAfter;
+                return true;
+            case HttpRequestException:
+                return true;
+            case OperationCanceledException when !callerToken.IsCancellationRequested:
+                // The SDK's own timeouts (CosmosOperationCanceledException) and ours; the caller's cancellation propagates.
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private CandidateStoreUnavailableException Unavailable(string operation, TimeSpan? retryAfter, Exception inner)
+    {
+        LogUnavailable(_logger, operation, inner.GetType().Name, (inner as CosmosException)?.StatusCode);
+        return new CandidateStoreUnavailableException($"Cosmos DB is unavailable ({operation}).", retryAfter, inner);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cosmos DB {Operation} failed as unavailable: {ExceptionType} {StatusCode}")]
+    private static partial void LogUnavailable(ILogger logger, string operation, string exceptionType, HttpStatusCode? statusCode);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Found a candidate under its plain-name id by query")]
+    private static partial void LogLegacyItemFound(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Skipped a Cosmos DB item without a valid CandidateName while listing")]
+    private static partial void LogItemWithoutValidName(ILogger logger);
+}
