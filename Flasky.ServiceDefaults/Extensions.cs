@@ -65,14 +65,22 @@ public static class Extensions
             {
                 tracing.AddSource(builder.Environment.ApplicationName);
                 tracing.AddSource([.. AzureSdkActivitySources, .. options.ActivitySources]);
+                if (options.SensitiveQueryParameters.Count > 0)
+                {
+                    // Added before any exporter, so it runs first when a span ends.
+                    tracing.AddProcessor(new QueryRedactionProcessor(options.SensitiveQueryParameters));
+                }
+
                 tracing.AddHttpClientInstrumentation(http =>
                     http.FilterHttpRequestMessage = request => !IsTelemetryExport(request.RequestUri));
                 if (options.InstrumentAspNetCore)
                 {
                     tracing.AddAspNetCoreInstrumentation(aspnet =>
+                    {
                         aspnet.Filter = context =>
                             !context.Request.Path.StartsWithSegments(HealthEndpointPath)
-                            && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath));
+                            && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath);
+                    });
                 }
             });
 
@@ -130,6 +138,9 @@ public sealed class ServiceDefaultsOptions
     public bool InstrumentAspNetCore { get; init; } = true;
 
     public IReadOnlyList<string> ActivitySources { get; init; } = [];
+
+    /// <summary>Query parameters whose values never reach a span, e.g. <c>code</c>, which carries Azure function keys.</summary>
+    public IReadOnlyList<string> SensitiveQueryParameters { get; init; } = [];
 
     public IReadOnlyList<string> Meters { get; init; } = [];
 

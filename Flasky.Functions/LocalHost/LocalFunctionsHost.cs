@@ -26,7 +26,11 @@ internal static partial class LocalFunctionsHost
         // Kestrel's request log writes the whole URL, and a function key may travel in ?code=.
         // The request spans carry the same information with the query redacted.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
-        builder.AddServiceDefaults(new ServiceDefaultsOptions { ActivitySources = [ActivitySourceName] });
+        builder.AddServiceDefaults(new ServiceDefaultsOptions
+        {
+            ActivitySources = [ActivitySourceName],
+            SensitiveQueryParameters = [FunctionKeys.QueryName],
+        });
         builder.Services.AddCandidateApi(builder.Configuration);
         builder.Services.AddSingleton(FunctionKeys.FromConfiguration(builder.Configuration));
         configure?.Invoke(builder);
@@ -69,9 +73,17 @@ internal static partial class LocalFunctionsHost
         var arguments = function.Method.GetParameters()
             .Select(p => p.ParameterType == typeof(HttpRequest) ? (object)context.Request : context.RequestAborted)
             .ToArray();
+        var started = Stopwatch.GetTimestamp();
         var result = await ((Task<IActionResult>)function.Method.Invoke(target, arguments)!).ConfigureAwait(false);
         await result.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor())).ConfigureAwait(false);
+
+        var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LocalFunctionsHost));
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        LogExecuted(logger, function.Name, context.Response.StatusCode, elapsed.TotalMilliseconds);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Executed 'Functions.{FunctionName}' with status {StatusCode} in {DurationMs:F1} ms")]
+    private static partial void LogExecuted(ILogger logger, string functionName, int statusCode, double durationMs);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Serving function {FunctionName} at /{Route} (authLevel {AuthLevel})")]
     private static partial void LogMapped(ILogger logger, string functionName, string route, Microsoft.Azure.Functions.Worker.AuthorizationLevel authLevel);
