@@ -1,0 +1,72 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+
+namespace Flasky.Tests.Integration;
+
+/// <summary>
+/// The whole AppHost — the local Cosmos server and the Functions app — started once for the integration tests
+/// and stopped afterwards (disposing the application stops every process it started, even after a failure).
+/// </summary>
+public sealed class AppHostFixture : IAsyncLifetime
+{
+    public const string FunctionsResource = "functions";
+    public const string CosmosResource = "cosmos";
+
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
+    private DistributedApplication? _app;
+
+    /// <summary>A fresh key per run, given to the AppHost's secret parameter instead of the generated one.</summary>
+    public string FunctionKey { get; } = "it-" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20));
+
+    public DistributedApplication App => _app ?? throw new InvalidOperationException("The AppHost has not started.");
+
+    public Uri FunctionsEndpoint => App.GetEndpoint(FunctionsResource, "http");
+
+    public async Task InitializeAsync()
+    {
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Flasky_AppHost>(
+            [$"Parameters:function-key={FunctionKey}", "DcpPublisher:RandomizePorts=true"],
+            timeout.Token);
+        _app = await builder.BuildAsync(timeout.Token);
+        await _app.StartAsync(timeout.Token);
+        await _app.ResourceNotifications.WaitForResourceHealthyAsync(FunctionsResource, timeout.Token);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromMinutes(1));
+        }
+    }
+
+    public HttpClient CreateClient(TimeSpan timeout)
+    {
+        var client = new HttpClient { BaseAddress = FunctionsEndpoint, Timeout = timeout };
+        client.DefaultRequestHeaders.Add("x-functions-key", FunctionKey);
+        return client;
+    }
+
+    public async Task StopAsync(string resource, CancellationToken cancellationToken)
+    {
+        var result = await App.ResourceCommands.ExecuteCommandAsync(resource, KnownResourceCommands.StopCommand, cancellationToken);
+        Assert.True(result.Success, $"stopping {resource} failed: {result.Message}");
+        await App.ResourceNotifications.WaitForResourceAsync(
+            resource, e => e.Snapshot.State?.Text is "Exited" or "Finished" or "Stopped", cancellationToken);
+    }
+
+    public async Task StartAsync(string resource, CancellationToken cancellationToken)
+    {
+        var result = await App.ResourceCommands.ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand, cancellationToken);
+        Assert.True(result.Success, $"starting {resource} failed: {result.Message}");
+        await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, cancellationToken);
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class AppHostTestGroup : ICollectionFixture<AppHostFixture>
+{
+    public const string Name = "AppHost";
+}
