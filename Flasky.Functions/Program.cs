@@ -1,3 +1,5 @@
+using Azure.Identity;
+using Azure.Monitor.OpenTelemetry.Exporter;
 using Flasky.Functions;
 using Flasky.Functions.LocalHost;
 using Microsoft.Azure.Functions.Worker.Builder;
@@ -12,10 +14,24 @@ if (!FunctionsHostDetection.IsUnderFunctionsHost(args, Environment.GetEnvironmen
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
+var appInsights = builder.Configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"];
 builder.AddServiceDefaults(new ServiceDefaultsOptions
 {
     InstrumentAspNetCore = false,
-    ConfigureTelemetry = telemetry => telemetry.UseFunctionsWorkerDefaults(),
+    SensitiveQueryParameters = [FunctionKeys.QueryName],
+    ConfigureTelemetry = telemetry =>
+    {
+        telemetry.UseFunctionsWorkerDefaults();
+        if (!string.IsNullOrWhiteSpace(appInsights))
+        {
+            // Application Insights accepts only Entra-authenticated telemetry (local auth is off): use the app's identity.
+            var clientId = builder.Configuration["AZURE_CLIENT_ID"];
+            var identity = string.IsNullOrWhiteSpace(clientId)
+                ? ManagedIdentityId.SystemAssigned
+                : ManagedIdentityId.FromUserAssignedClientId(clientId);
+            telemetry.UseAzureMonitorExporter(monitor => monitor.Credential = new ManagedIdentityCredential(identity));
+        }
+    },
 });
 builder.Services.AddCandidateApi(builder.Configuration);
 await builder.Build().RunAsync();

@@ -41,6 +41,8 @@ internal sealed class LocalFunctionsApp : IAsyncDisposable
         var logs = new CapturingLoggerProvider();
         var app = LocalFunctionsHost.Build(args, builder =>
         {
+            // Only the capturing provider: every log line, and none on the test console.
+            builder.Logging.ClearProviders();
             builder.Logging.SetMinimumLevel(LogLevel.Trace);
             builder.Logging.AddProvider(logs);
         });
