@@ -1,6 +1,7 @@
 using Flasky.Check;
 using Flasky.Check.Auth;
 using Flasky.Core.Http;
+using Flasky.Tests.Functions;
 
 using CheckCli = Flasky.Check.Program;
 
@@ -77,9 +78,8 @@ public sealed class ContractSuiteSelfTests
     [Fact]
     public async Task The_cli_with_a_wrong_function_key_passes_only_the_rejection_checks_and_exits_non_zero()
     {
-        const string rightKey = "the-right-key";
         const string wrongKey = "a-wrong-key-that-must-never-be-printed";
-        await using var host = await InProcessCoreHost.StartAsync(new InProcessCoreHostOptions { FunctionKey = rightKey });
+        await using var host = await LocalFunctionsApp.StartAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var output = new StringWriter();
 
@@ -111,8 +111,8 @@ public sealed class ContractSuiteSelfTests
     [Fact]
     public async Task The_cli_passes_a_healthy_keyed_host_and_exits_zero()
     {
-        const string key = "the-right-key";
-        await using var host = await InProcessCoreHost.StartAsync(new InProcessCoreHostOptions { FunctionKey = key });
+        const string key = LocalFunctionsApp.HostKey;
+        await using var host = await LocalFunctionsApp.StartAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var output = new StringWriter();
 

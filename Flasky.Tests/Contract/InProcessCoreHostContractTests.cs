@@ -10,18 +10,6 @@ public sealed class InProcessCoreHostContractTests(AnonymousInProcessCoreHostFix
     protected override ContractTarget Target => new(fixture.Host.BaseAddress, NoAuthentication.Instance);
 }
 
-/// <summary>
-/// The same host enforcing function keys the way the Functions host does, so the auth checks run too; its store is
-/// thrown away, so it also writes the exact edge names.
-/// </summary>
-public sealed class InProcessCoreHostWithFunctionKeyContractTests(KeyedInProcessCoreHostFixture fixture)
-    : HttpContractTests, IClassFixture<KeyedInProcessCoreHostFixture>
-{
-    protected override ContractTarget Target => new(fixture.Host.BaseAddress, FunctionKeyAuthenticator.WithKey(KeyedInProcessCoreHostFixture.Key));
-
-    protected override ContractRunOptions Options => base.Options with { WriteEdgeNames = true };
-}
-
 public abstract class InProcessCoreHostFixture : IAsyncLifetime
 {
     private InProcessCoreHost? _host;
@@ -48,11 +36,4 @@ public abstract class InProcessCoreHostFixture : IAsyncLifetime
 public sealed class AnonymousInProcessCoreHostFixture : InProcessCoreHostFixture
 {
     internal override InProcessCoreHostOptions Options => new();
-}
-
-public sealed class KeyedInProcessCoreHostFixture : InProcessCoreHostFixture
-{
-    public const string Key = "in-process-test-function-key";
-
-    internal override InProcessCoreHostOptions Options => new() { FunctionKey = Key };
 }
