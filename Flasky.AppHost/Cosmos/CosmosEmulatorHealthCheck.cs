@@ -31,19 +31,17 @@ internal sealed class CosmosEmulatorHealthCheck(CosmosEmulatorResource resource)
         var baseUrl = resource.Endpoint.Url.TrimEnd('/');
         try
         {
-            foreach (var spec in resource.Containers)
+            // The database list answers once the server listens; each declared container, once it was created.
+            IEnumerable<string> paths = resource.Containers.Count == 0
+                ? ["/dbs"]
+                : resource.Containers.Select(c => $"/dbs/{Uri.EscapeDataString(c.Database)}/colls/{Uri.EscapeDataString(c.Container)}");
+            foreach (var path in paths)
             {
-                var path = $"{baseUrl}/dbs/{Uri.EscapeDataString(spec.Database)}/colls/{Uri.EscapeDataString(spec.Container)}";
-                using var response = await Client.GetAsync(new Uri(path), cancellationToken).ConfigureAwait(false);
+                using var response = await Client.GetAsync(new Uri(baseUrl + path), cancellationToken).ConfigureAwait(false);
                 if (!response.IsSuccessStatusCode)
                 {
-                    return HealthCheckResult.Unhealthy($"Container {spec.Database}/{spec.Container} answered {(int)response.StatusCode}.");
+                    return HealthCheckResult.Unhealthy($"{path} answered {(int)response.StatusCode}.");
                 }
-            }
-
-            if (resource.Containers.Count == 0)
-            {
-                using var response = await Client.GetAsync(new Uri(baseUrl + "/"), cancellationToken).ConfigureAwait(false);
             }
 
             return HealthCheckResult.Healthy();

@@ -108,6 +108,9 @@ public sealed class CandidateApiTests
     [InlineData("{\"a\":")]
     [InlineData("")]
     [InlineData("""{"a":1} trailing""")]
+    [InlineData("""{"a":"\uD800"}""")]
+    [InlineData("""{"\uDC00":1}""")]
+    [InlineData("""{"a":[{"b":"x\uDBFFy"}]}""")]
     public async Task A_bad_json_body_is_400_problem_and_changes_nothing(string body)
     {
         await _host.PostJsonAsync("/candidate/carol", """{"kept":true}""");
