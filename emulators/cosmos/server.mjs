@@ -7,7 +7,7 @@
 // standard input closes, so a test host that dies without cleaning up does not leave the server running.
 //
 // Why not the package's CLI: it answers every request with `Connection: close`, so each SDK call pays a TLS
-// handshake; the Node API with keepAlive is about three times faster. The script also fixes the read-document
+// handshake; the Node API with keepAlive reuses connections. The script also fixes the read-document
 // 404 bug and creates the containers the app expects on every start, because the server keeps nothing on disk
 // and the app itself never creates databases or containers.
 import { createRequire } from "node:module";
