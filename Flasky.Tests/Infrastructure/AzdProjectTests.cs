@@ -22,7 +22,7 @@ public sealed partial class AzdProjectTests(AzureTemplateFixture template)
     [Fact]
     public void Hook_scripts_exist_and_are_executable()
     {
-        // On Linux and macOS azd executes a hook's script file directly, so it needs its execute bit (git keeps it).
+        // Hooks run their script with bash explicitly; the execute bit (git keeps it) also lets it run on its own.
         var scripts = HookRun().Matches(AzureYaml).Select(m => m.Groups[1].Value).ToList();
         Assert.NotEmpty(scripts);
         foreach (var script in scripts)
@@ -59,6 +59,6 @@ public sealed partial class AzdProjectTests(AzureTemplateFixture template)
         Assert.All(supplied.Keys, name => Assert.Contains(declared, p => p.Name == name));
     }
 
-    [GeneratedRegex(@"^\s*run:\s*\./(\S+)\s*$", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^\s*run:\s*bash \./(\S+)\s*$", RegexOptions.Multiline)]
     private static partial Regex HookRun();
 }
