@@ -41,6 +41,14 @@ public sealed record CosmosStoreOptions
     /// <summary>Gateway by default; see <see cref="CosmosClientFactory"/> for why.</summary>
     public ConnectionMode ConnectionMode { get; init; } = ConnectionMode.Gateway;
 
+    /// <summary>True when either name that <see cref="FromConfiguration"/> reads is set, so a host can choose this store.</summary>
+    public static bool IsConfigured(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return NonEmpty(configuration.GetConnectionString(ConnectionName)) is not null
+            || NonEmpty(configuration.GetSection(ConnectionName)["accountEndpoint"]) is not null;
+    }
+
     /// <summary>
     /// Reads the ecosystem's names: <c>ConnectionStrings:cosmos</c> (a key connection string, or just the account's
     /// https URL, or <c>AccountEndpoint=…;</c> without a key) or <c>cosmos:accountEndpoint</c> (the Functions

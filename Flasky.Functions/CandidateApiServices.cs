@@ -25,8 +25,7 @@ internal static class CandidateApiServices
         {
             services.AddSingleton<ICandidateStore, InMemoryCandidateStore>();
         }
-        else if (!string.IsNullOrWhiteSpace(configuration.GetConnectionString(CosmosStoreOptions.ConnectionName))
-            || !string.IsNullOrWhiteSpace(configuration[$"{CosmosStoreOptions.ConnectionName}:accountEndpoint"]))
+        else if (CosmosStoreOptions.IsConfigured(configuration))
         {
             services.AddCosmosCandidateStore(configuration);
         }

@@ -52,6 +52,25 @@ public sealed class CosmosStoreOptionsTests
         Assert.DoesNotContain(Key, error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("ConnectionStrings:cosmos", "AccountEndpoint=https://a.documents.azure.com:443/;AccountKey=a2V5;", true)]
+    [InlineData("cosmos:accountEndpoint", "https://a.documents.azure.com:443/", true)]
+    [InlineData("ConnectionStrings:cosmos", " ", false)]
+    [InlineData("cosmos:databaseName", "CandidateDatabase", false)]
+    public void IsConfigured_is_true_only_for_the_names_FromConfiguration_reads(string key, string value, bool expected)
+    {
+        var configuration = Configuration((key, value));
+        Assert.Equal(expected, CosmosStoreOptions.IsConfigured(configuration));
+        if (expected)
+        {
+            Assert.NotNull(CosmosStoreOptions.FromConfiguration(configuration));
+        }
+        else
+        {
+            Assert.Throws<InvalidOperationException>(() => CosmosStoreOptions.FromConfiguration(configuration));
+        }
+    }
+
     private static DictionaryConfiguration Configuration(params (string Key, string Value)[] values) =>
         new(values.ToDictionary(v => v.Key, v => v.Value, StringComparer.OrdinalIgnoreCase), prefix: "");
 
