@@ -38,11 +38,13 @@ internal static partial class LocalFunctionsHost
         var app = builder.Build();
         app.MapDefaultEndpoints();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LocalFunctionsHost));
+        var keys = app.Services.GetRequiredService<FunctionKeys>();
         foreach (var function in FunctionEndpoint.Discover(typeof(LocalFunctionsHost).Assembly))
         {
+            RequestDelegate invoke = context => InvokeAsync(function, keys, logger, context);
             var endpoint = function.Methods.Count == 0
-                ? app.Map(function.Route, context => InvokeAsync(function, context))
-                : app.MapMethods(function.Route, function.Methods, context => InvokeAsync(function, context));
+                ? app.Map(function.Route, invoke)
+                : app.MapMethods(function.Route, function.Methods, invoke);
             endpoint.WithDisplayName(function.Name);
             LogMapped(logger, function.Name, function.Route, function.AuthLevel);
         }
@@ -50,9 +52,8 @@ internal static partial class LocalFunctionsHost
         return app;
     }
 
-    private static async Task InvokeAsync(FunctionEndpoint function, HttpContext context)
+    private static async Task InvokeAsync(FunctionEndpoint function, FunctionKeys keys, ILogger logger, HttpContext context)
     {
-        var keys = context.RequestServices.GetRequiredService<FunctionKeys>();
         if (!keys.IsAuthorized(context.Request, function.Name, function.AuthLevel))
         {
             // As the Functions host: 401 with an empty body.
@@ -77,7 +78,6 @@ internal static partial class LocalFunctionsHost
         var result = await ((Task<IActionResult>)function.Method.Invoke(target, arguments)!).ConfigureAwait(false);
         await result.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor())).ConfigureAwait(false);
 
-        var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LocalFunctionsHost));
         var elapsed = Stopwatch.GetElapsedTime(started);
         LogExecuted(logger, function.Name, context.Response.StatusCode, elapsed.TotalMilliseconds);
     }
