@@ -65,7 +65,9 @@ internal static class CandidateDocument
                 continue;
             }
 
-            attributes[property.Name] = property.Value.Clone();
+            // Cosmos DB (and the seed) write numbers their own way (1E+20 comes back as 100000000000000000000):
+            // read each back as the API's canonical double text, so every store returns the same text.
+            attributes[property.Name] = CandidateNumbers.Canonicalize(property.Value).Clone();
         }
 
         return new Candidate(parsed.Name!, attributes);

@@ -146,7 +146,11 @@ public sealed partial class CosmosCandidateStore : ICandidateStore
                     }
                     else
                     {
-                        LogItemWithoutValidName(_logger);
+                        // Not a candidate (no valid name): only another writer puts such an item here. Skipping it
+                        // would be a silent drop, so the listing fails and the log says which item to repair.
+                        var itemId = item.TryGetProperty(CandidateDocument.IdProperty, out var idElement) ? idElement.ToString() : "(no id)";
+                        LogItemWithoutValidName(_logger, itemId);
+                        throw new InvalidStoredCandidateException($"The Cosmos DB item '{itemId}' has no valid CandidateName.");
                     }
                 }
 
@@ -269,6 +273,6 @@ public sealed partial class CosmosCandidateStore : ICandidateStore
     [LoggerMessage(Level = LogLevel.Debug, Message = "Found a candidate under its plain-name id by query")]
     private static partial void LogLegacyItemFound(ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Skipped a Cosmos DB item without a valid CandidateName while listing")]
-    private static partial void LogItemWithoutValidName(ILogger logger);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Cosmos DB item {ItemId} has no valid CandidateName: listing fails until it is repaired")]
+    private static partial void LogItemWithoutValidName(ILogger logger, string itemId);
 }

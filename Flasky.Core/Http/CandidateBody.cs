@@ -3,7 +3,10 @@ using System.Text.Json;
 
 namespace Flasky.Core.Http;
 
-/// <summary>The POST body rules: only <c>application/json</c> is read; it must be an object of at most 16 KiB and depth 8.</summary>
+/// <summary>
+/// The POST body rules: only <c>application/json</c> is read; it must be an object of at most 16 KiB and depth 8, and
+/// its numbers obey <see cref="Storage.CandidateNumbers"/> (they are canonicalised before any store sees them).
+/// </summary>
 internal static class CandidateBody
 {
     public const int MaxBytes = 16 * 1024;
@@ -67,8 +70,13 @@ internal static class CandidateBody
                     continue;
                 }
 
+                if (!Storage.CandidateNumbers.TryCanonicalize(member.Value, out var canonical))
+                {
+                    return (null, Problem.Create(400, Storage.CandidateNumbers.RuleDescription));
+                }
+
                 // Clone: the document's buffer is returned when it is disposed.
-                attributes[member.Name] = member.Value.Clone();
+                attributes[member.Name] = canonical.Clone();
             }
 
             return (attributes, null);

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using Flasky.Core.Names;
 
@@ -10,6 +11,10 @@ public sealed class InMemoryCandidateStore : ICandidateStore
 
     private readonly SortedList<string, Candidate> _items = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
+
+    // Signs this instance's continuations, so that a well-formed token it did not issue is rejected as the interface
+    // promises (a token is the last name of a page, which anyone could otherwise write).
+    private readonly byte[] _tokenKey = RandomNumberGenerator.GetBytes(32);
 
     public Task<Candidate?> GetAsync(CandidateName name, CancellationToken cancellationToken)
     {
@@ -72,23 +77,41 @@ public sealed class InMemoryCandidateStore : ICandidateStore
         return low;
     }
 
-    private static string EncodeContinuation(string lastName) =>
-        ContinuationPrefix + Convert.ToBase64String(Encoding.UTF8.GetBytes(lastName));
+    private string EncodeContinuation(string lastName)
+    {
+        var payload = Encoding.UTF8.GetBytes(lastName);
+        return ContinuationPrefix + Convert.ToBase64String(payload) + "." + Convert.ToBase64String(HMACSHA256.HashData(_tokenKey, payload));
+    }
 
-    private static string DecodeContinuation(string continuation)
+    private string DecodeContinuation(string continuation)
     {
         if (!continuation.StartsWith(ContinuationPrefix, StringComparison.Ordinal))
         {
             throw new InvalidContinuationException("The continuation was not issued by this store.");
         }
 
+        var parts = continuation[ContinuationPrefix.Length..].Split('.');
+        byte[] payload, signature;
         try
         {
-            return Encoding.UTF8.GetString(Convert.FromBase64String(continuation[ContinuationPrefix.Length..]));
+            if (parts.Length != 2)
+            {
+                throw new FormatException("A continuation has two parts.");
+            }
+
+            payload = Convert.FromBase64String(parts[0]);
+            signature = Convert.FromBase64String(parts[1]);
         }
         catch (FormatException ex)
         {
             throw new InvalidContinuationException("The continuation is malformed.", ex);
         }
+
+        if (!CryptographicOperations.FixedTimeEquals(signature, HMACSHA256.HashData(_tokenKey, payload)))
+        {
+            throw new InvalidContinuationException("The continuation was not issued by this store.");
+        }
+
+        return Encoding.UTF8.GetString(payload);
     }
 }
