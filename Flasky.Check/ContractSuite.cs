@@ -45,12 +45,14 @@ public static class ContractSuite
         new("body: application/json with a charset is read", BodyChecks.JsonWithCharsetAsync),
         new("body: a rejected POST changes nothing", BodyChecks.RejectedPostChangesNothingAsync),
         new("body: a lone surrogate is 400, or round-trips without breaking reads", BodyChecks.LoneSurrogateAsync),
+        new("body: numbers are doubles (2^53+1 and 1e400 are 400; -0 reads back as 0, 1e20 as 1E+20)", BodyChecks.NumbersAsync),
 
         new("routing: unknown paths are 404 text/plain Not Found", RoutingChecks.UnknownPathNotFoundAsync),
         new("routing: a wrong method is 405 with an Allow header", RoutingChecks.WrongMethodAsync),
 
         new("candidates: lists the candidates this run wrote", ListingChecks.ListsThisRunAsync),
         new("candidates: limit pages follow Link rel=next to the end, without repeats", ListingChecks.PagesFollowLinkAsync),
+        new("candidates: limit=1 and limit=1000 are accepted", ListingChecks.LimitBoundsAcceptedAsync),
         new("candidates: limit outside 1-1000 or not a number is 400", ListingChecks.InvalidLimitAsync),
         new("candidates: a bad next token is 400", ListingChecks.BadNextTokenAsync),
 

@@ -77,25 +77,27 @@ public static partial class Expect
         Problem(response, 405);
         var allow = response.Header("Allow");
         That(allow is not null, $"expected an Allow header listing {string.Join(", ", allowed)}, got none on {response.Describe()}");
+        // Exactly the allowed set (methods are case-sensitive tokens, RFC 9110 §9.1), in any order, each once.
         var listed = allow!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        var missing = allowed.Where(m => !listed.Contains(m, StringComparer.OrdinalIgnoreCase)).ToList();
-        That(missing.Count == 0, $"expected Allow to list {string.Join(", ", allowed)}, got \"Allow: {allow}\" on {response.Method} {response.Target}");
         That(
-            !listed.Contains(response.Method, StringComparer.OrdinalIgnoreCase),
-            $"expected Allow not to list {response.Method}, got \"Allow: {allow}\" on {response.Method} {response.Target}");
+            listed.Order(StringComparer.Ordinal).SequenceEqual(allowed.Order(StringComparer.Ordinal), StringComparer.Ordinal),
+            $"expected Allow to be exactly {string.Join(", ", allowed)}, got \"Allow: {allow}\" on {response.Method} {response.Target}");
     }
 
-    /// <summary>No error body may carry an exception, a stack trace, a connection string or a key.</summary>
+    /// <summary>No error response, body or headers, may carry an exception, a stack trace, a connection string or a key.</summary>
     public static void NoLeak(CheckResponse response, CheckContext context)
     {
         ArgumentNullException.ThrowIfNull(response);
         ArgumentNullException.ThrowIfNull(context);
-        var text = response.Text;
-        var leak = LeakPattern().Match(text);
-        That(!leak.Success, $"error body leaks internals (\"{leak.Value.Trim()}\"): {response.Method} {response.Target} → {response.Status}");
-        That(
-            context.Authenticator.Redact(text) == text,
-            $"error body contains the credentials: {response.Method} {response.Target} → {response.Status}");
+        var headers = string.Join("\n", response.Headers.Select(h => $"{h.Key}: {h.Value}"));
+        foreach (var (part, text) in new[] { ("body", response.Text), ("headers", headers) })
+        {
+            var leak = LeakPattern().Match(text);
+            That(!leak.Success, $"error response {part} carry internals (\"{leak.Value.Trim()}\"): {response.Method} {response.Target} → {response.Status}");
+            That(
+                context.Authenticator.Redact(text) == text,
+                $"error response {part} carry the credentials: {response.Method} {response.Target} → {response.Status}");
+        }
     }
 
     public static JsonElement Parse(CheckResponse response)

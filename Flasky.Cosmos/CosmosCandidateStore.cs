@@ -64,7 +64,7 @@ public sealed partial class CosmosCandidateStore : ICandidateStore
             }
 
             // The seed may have stored this name under its plain id, which point reads can't address (or we avoid).
-            var legacy = await FindByNameAsync(name, timeout.Token).ConfigureAwait(false);
+            var legacy = await FindByNameAsync(name, exceptId: null, timeout.Token).ConfigureAwait(false);
             if (legacy is not null)
             {
                 LogLegacyItemFound(_logger);
@@ -84,13 +84,16 @@ public sealed partial class CosmosCandidateStore : ICandidateStore
         using var timeout = StartTimeout(cancellationToken);
         try
         {
-            var id = CosmosItemId.For(candidate.Name);
-            if (id != candidate.Name.Value)
+            var partitionKey = new PartitionKey(candidate.Name.Value);
+            var encodedId = CosmosItemId.For(candidate.Name);
+            var id = encodedId;
+            if (encodedId != candidate.Name.Value)
             {
                 // Keep updating an item the seed wrote under the plain name instead of adding a second item for the
                 // same candidate (listing would show it twice). An upsert carries the id in its body, not its URL, so
-                // even ids that point reads can't address are fine here.
-                var legacy = await FindByNameAsync(candidate.Name, timeout.Token).ConfigureAwait(false);
+                // even ids that point reads can't address are fine here. The lookup ignores our own encoded item, so
+                // that every writer picks the same target whichever item a query happens to return first.
+                var legacy = await FindByNameAsync(candidate.Name, encodedId, timeout.Token).ConfigureAwait(false);
                 if (legacy is { } item && item.TryGetProperty(CandidateDocument.IdProperty, out var legacyId)
                     && legacyId.ValueKind == JsonValueKind.String)
                 {
@@ -98,10 +101,24 @@ public sealed partial class CosmosCandidateStore : ICandidateStore
                 }
             }
 
-            using var body = CandidateDocument.Write(id, candidate);
-            using var response = await _container.UpsertItemStreamAsync(body, new PartitionKey(candidate.Name.Value), cancellationToken: timeout.Token)
-                .ConfigureAwait(false);
-            response.EnsureSuccessStatusCode();
+            using (var body = CandidateDocument.Write(id, candidate))
+            using (var response = await _container.UpsertItemStreamAsync(body, partitionKey, cancellationToken: timeout.Token).ConfigureAwait(false))
+            {
+                response.EnsureSuccessStatusCode();
+            }
+
+            if (id != encodedId)
+            {
+                // The query-then-upsert is not atomic: a seed writer (plain id) racing one of ours (encoded id) can
+                // leave both items. The plain one won above; remove ours, so one item is left after this write.
+                // Deleting by the encoded id is safe: it is URL-safe by construction, unlike the plain id.
+                using var deleted = await _container.DeleteItemStreamAsync(encodedId, partitionKey, cancellationToken: timeout.Token).ConfigureAwait(false);
+                if (deleted.StatusCode != HttpStatusCode.NotFound)
+                {
+                    deleted.EnsureSuccessStatusCode();
+                    LogDuplicateMerged(_logger);
+                }
+            }
         }
         catch (Exception ex) when (IsUnavailable(ex, cancellationToken, out var retryAfter))
         {
@@ -194,10 +211,12 @@ public sealed partial class CosmosCandidateStore : ICandidateStore
         }
     }
 
-    /// <summary>The items in the name's partition, found by query: one round trip, any id.</summary>
-    private async Task<JsonElement?> FindByNameAsync(CandidateName name, CancellationToken cancellationToken)
+    /// <summary>The item in the name's partition with this name and not <paramref name="exceptId"/>, found by query: one round trip.</summary>
+    private async Task<JsonElement?> FindByNameAsync(CandidateName name, string? exceptId, CancellationToken cancellationToken)
     {
-        var query = new QueryDefinition("SELECT * FROM c WHERE c.CandidateName = @name").WithParameter("@name", name.Value);
+        var query = new QueryDefinition("SELECT * FROM c WHERE c.CandidateName = @name AND c.id != @except")
+            .WithParameter("@name", name.Value)
+            .WithParameter("@except", exceptId ?? string.Empty);
         var options = new QueryRequestOptions { PartitionKey = new PartitionKey(name.Value), MaxItemCount = 1 };
         using var iterator = _container.GetItemQueryStreamIterator(query, continuationToken: null, options);
         while (iterator.HasMoreResults)
@@ -269,6 +288,9 @@ public sealed partial class CosmosCandidateStore : ICandidateStore
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cosmos DB {Operation} failed as unavailable: {ExceptionType} {StatusCode}")]
     private static partial void LogUnavailable(ILogger logger, string operation, string exceptionType, HttpStatusCode? statusCode);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Merged a duplicate item: a seed-written item and an encoded one held the same candidate")]
+    private static partial void LogDuplicateMerged(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Found a candidate under its plain-name id by query")]
     private static partial void LogLegacyItemFound(ILogger logger);

@@ -27,6 +27,11 @@ internal static class AuthChecks
         ExpectRejected(context, await context.GetAsync("/candidates?limit=1", credentials).ConfigureAwait(false), what);
         ExpectRejected(context, await context.GetAsync(candidate, credentials).ConfigureAwait(false), what);
         ExpectRejected(context, await context.PostJsonAsync(candidate, """{"written":true}""", credentials).ConfigureAwait(false), what);
+
+        // Read back with the run's own credentials: the rejected POST wrote nothing.
+        var read = await context.GetAsync(candidate).ConfigureAwait(false);
+        Expect.That(read.Status == 404, $"a POST with {what} was rejected but wrote the candidate: {read.Describe()}");
+        Expect.NotFound(read);
     }
 
     private static void ExpectRejected(CheckContext context, CheckResponse response, string what)

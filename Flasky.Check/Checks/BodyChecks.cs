@@ -35,13 +35,13 @@ internal static class BodyChecks
     }
 
     public static Task ReservedMembersAsync(CheckContext context) =>
-        ExpectRejectedAsync(context, context.Name("reserved"), 400, """{"id":"x"}""", """{"_x":1}""", """{"ok":1,"_rid":"r"}""");
+        ExpectRejectedFreshAsync(context, context.Name("reserved"), 400, """{"id":"x"}""", """{"_x":1}""", """{"ok":1,"_rid":"r"}""");
 
     public static Task NotAnObjectAsync(CheckContext context) =>
-        ExpectRejectedAsync(context, context.Name("not object"), 400, """[{"a":1}]""", "\"text\"", "42", "null");
+        ExpectRejectedFreshAsync(context, context.Name("not object"), 400, """[{"a":1}]""", "\"text\"", "42", "null");
 
     public static Task MalformedAsync(CheckContext context) =>
-        ExpectRejectedAsync(context, context.Name("malformed"), 400, """{"a":""", "{a:1}", """{"a":1,}""", "");
+        ExpectRejectedFreshAsync(context, context.Name("malformed"), 400, """{"a":""", "{a:1}", """{"a":1,}""", "");
 
     public static async Task Depth8AcceptedAsync(CheckContext context)
     {
@@ -51,7 +51,7 @@ internal static class BodyChecks
     }
 
     public static Task Depth9RejectedAsync(CheckContext context) =>
-        ExpectRejectedAsync(context, context.Name("depth 9"), 400, Nested(9));
+        ExpectRejectedFreshAsync(context, context.Name("depth 9"), 400, Nested(9));
 
     public static async Task ExactlyMaxSizeAcceptedAsync(CheckContext context)
     {
@@ -63,7 +63,29 @@ internal static class BodyChecks
     }
 
     public static Task OverMaxSizeRejectedAsync(CheckContext context) =>
-        ExpectRejectedAsync(context, context.Name("over 16 KiB"), 413, Padded(MaxBodyBytes + 1), Padded(4 * MaxBodyBytes));
+        ExpectRejectedFreshAsync(context, context.Name("over 16 KiB"), 413, Padded(MaxBodyBytes + 1), Padded(4 * MaxBodyBytes));
+
+    /// <summary>
+    /// api-contract.md, Numbers: doubles only. An integer beyond ±(2^53−1) or a value no double holds is 400 and writes
+    /// nothing; every accepted number reads back as the nearest double, written as .NET writes a double.
+    /// </summary>
+    public static async Task NumbersAsync(CheckContext context)
+    {
+        await ExpectRejectedFreshAsync(
+            context, context.Name("numbers rejected"), 400,
+            """{"n":9007199254740993}""", """{"n":-9007199254740992}""", """{"n":1e400}""", """{"n":[1,{"deep":-1e400}]}""").ConfigureAwait(false);
+
+        var name = context.Name("numbers");
+        await CandidateSteps.PostAsync(
+            context, name,
+            """{"tenth":0.1,"negzero":-0,"one":1.0,"big":1e20,"safe":9007199254740991,"near":0.10000000000000001,"list":[-0.0,2E2]}""").ConfigureAwait(false);
+        var candidate = await CandidateSteps.GetAsync(context, name).ConfigureAwait(false);
+        foreach (var (member, text) in new[] { ("tenth", "0.1"), ("negzero", "0"), ("one", "1"), ("big", "1E+20"), ("safe", "9007199254740991"), ("near", "0.1"), ("list", "[0,200]") })
+        {
+            var actual = candidate.TryGetProperty(member, out var value) ? value.GetRawText() : "no such attribute";
+            Expect.That(actual == text, $"expected attribute \"{member}\" to read back as exactly {text}, got {actual}");
+        }
+    }
 
     public static async Task NonJsonIgnoredAsync(CheckContext context)
     {
@@ -72,10 +94,13 @@ internal static class BodyChecks
         content.Headers.ContentType = new MediaTypeHeaderValue("application/x-www-form-urlencoded");
         var name = context.Name("form body");
         CandidateSteps.ExpectPostAnswer(await context.PostAsync(CheckContext.CandidatePath(name), content).ConfigureAwait(false), name);
-        await CandidateSteps.GetAsync(context, name).ConfigureAwait(false);
+        CandidateSteps.ExpectExactly(await CandidateSteps.GetAsync(context, name).ConfigureAwait(false), "{}");
 
-        var plain = new StringContent("{not json", Encoding.UTF8, "text/plain");
-        CandidateSteps.ExpectPostAnswer(await context.PostAsync(CheckContext.CandidatePath(name), plain).ConfigureAwait(false), name);
+        // Even a body that looks like JSON is ignored unless it is sent as JSON.
+        var plainName = context.Name("text body");
+        var plain = new StringContent("""{"looks":"like json"}""", Encoding.UTF8, "text/plain");
+        CandidateSteps.ExpectPostAnswer(await context.PostAsync(CheckContext.CandidatePath(plainName), plain).ConfigureAwait(false), plainName);
+        CandidateSteps.ExpectExactly(await CandidateSteps.GetAsync(context, plainName).ConfigureAwait(false), "{}");
     }
 
     public static async Task JsonWithCharsetAsync(CheckContext context)
@@ -101,6 +126,7 @@ internal static class BodyChecks
             if (response.Status == 400)
             {
                 Expect.Problem(response, 400);
+                Expect.NotFound(await context.GetAsync(CheckContext.CandidatePath(name)).ConfigureAwait(false));
                 continue;
             }
 
@@ -118,6 +144,15 @@ internal static class BodyChecks
         await ExpectRejectedAsync(context, name, 400, """{"keep":2,"id":"x"}""", """{"keep":2""", """[{"keep":2}]""", Nested(9)).ConfigureAwait(false);
         await ExpectRejectedAsync(context, name, 413, Padded(MaxBodyBytes + 1)).ConfigureAwait(false);
         CandidateSteps.ExpectExactly(await CandidateSteps.GetAsync(context, name).ConfigureAwait(false), kept);
+    }
+
+    /// <summary>As <see cref="ExpectRejectedAsync"/> on a name nobody wrote, which must still not exist afterwards.</summary>
+    private static async Task ExpectRejectedFreshAsync(CheckContext context, string name, int status, params string[] bodies)
+    {
+        await ExpectRejectedAsync(context, name, status, bodies).ConfigureAwait(false);
+        var read = await context.GetAsync(CheckContext.CandidatePath(name)).ConfigureAwait(false);
+        Expect.That(read.Status == 404, $"a rejected POST must write nothing, but the name now exists: {read.Describe()}");
+        Expect.NotFound(read);
     }
 
     /// <summary>Each body POSTed as JSON to <paramref name="name"/> is a problem with <paramref name="status"/>.</summary>

@@ -32,6 +32,10 @@ internal static class GtgChecks
                     && instance.ValueKind == JsonValueKind.String
                     && !string.IsNullOrWhiteSpace(instance.GetString()),
                 $"expected a non-empty string \"instance-id\", got {response.Describe()}");
+            var members = body.EnumerateObject().Select(m => m.Name).Order(StringComparer.Ordinal).ToList();
+            Expect.That(
+                members.SequenceEqual(["connected", "instance-id"], StringComparer.Ordinal),
+                $"expected exactly the members connected and instance-id, got {response.Describe()}");
         }
     }
 }

@@ -43,6 +43,25 @@ internal static partial class ListingChecks
         Expect.That(missing.Count == 0, $"paging with limit=2 never listed {string.Join(", ", missing.Select(n => JsonSerializer.Serialize(n)))} (walked {ListingAttempts} times)");
     }
 
+    public static async Task LimitBoundsAcceptedAsync(CheckContext context)
+    {
+        // Two candidates at least, so that limit=1 must also say where the rest is.
+        await CandidateSteps.PostAsync(context, context.Name("limit 1 a")).ConfigureAwait(false);
+        await CandidateSteps.PostAsync(context, context.Name("limit 1 b")).ConfigureAwait(false);
+
+        var one = await context.GetAsync("/candidates?limit=1").ConfigureAwait(false);
+        var body = Expect.Json(one);
+        Expect.That(body.ValueKind == JsonValueKind.Array && body.GetArrayLength() == 1, $"expected exactly 1 candidate for limit=1, got {one.Describe()}");
+        Expect.That(NextTarget(context, one, 1) is not null, $"expected a Link to the rest after limit=1, got none on {one.Describe()}");
+
+        var most = await context.GetAsync("/candidates?limit=1000").ConfigureAwait(false);
+        body = Expect.Json(most);
+        Expect.That(
+            body.ValueKind == JsonValueKind.Array && body.GetArrayLength() is >= 1 and <= 1000,
+            $"expected 1 to 1000 candidates for limit=1000, got {most.Describe()}");
+        NextTarget(context, most, 1000);
+    }
+
     public static async Task InvalidLimitAsync(CheckContext context)
     {
         foreach (var limit in new[] { "0", "1001", "abc", "-1", "", "1.5" })
@@ -112,6 +131,11 @@ internal static partial class ListingChecks
         return seen;
     }
 
+    /// <summary>
+    /// The target of the response's next link, or null without one. The link must be exactly the contract's
+    /// <c>&lt;/candidates?limit=N&amp;next=TOKEN&gt;; rel="next"</c>, root-relative (below the target's base path, e.g. an
+    /// API Gateway stage), keeping the limit asked for.
+    /// </summary>
     private static string? NextTarget(CheckContext context, CheckResponse response, int? expectedLimit)
     {
         var link = response.Header("Link");
@@ -121,28 +145,21 @@ internal static partial class ListingChecks
         }
 
         var match = NextLink().Match(link);
-        Expect.That(match.Success, $"expected Link: <…>; rel=\"next\", got \"Link: {link}\" from GET {response.Target}");
-        var reference = match.Groups["target"].Value;
         Expect.That(
-            expectedLimit is null || reference.Contains($"limit={expectedLimit}", StringComparison.Ordinal),
-            $"expected the next link to keep limit={expectedLimit}, got \"Link: {link}\"");
-
-        // The contract's link is root-relative (/candidates?…); under a base path (an API Gateway stage) keep the base.
-        if (Uri.TryCreate(reference, UriKind.Absolute, out var absolute) && absolute.Scheme.StartsWith("http", StringComparison.Ordinal))
-        {
-            reference = absolute.PathAndQuery;
-        }
-
+            match.Success,
+            $"expected exactly Link: </candidates?limit=N&next=TOKEN>; rel=\"next\", got \"Link: {link}\" from GET {response.Target}");
         var basePath = context.Target.BaseAddress.AbsolutePath.TrimEnd('/');
-        if (basePath.Length > 0 && reference.StartsWith(basePath + "/", StringComparison.Ordinal))
-        {
-            reference = reference[basePath.Length..];
-        }
-
-        Expect.That(reference.StartsWith("/candidates?", StringComparison.Ordinal), $"expected the next link to point at /candidates?…, got \"Link: {link}\"");
-        return reference;
+        var linkBase = match.Groups["base"].Value;
+        Expect.That(
+            linkBase.Length == 0 || linkBase == basePath,
+            $"expected the next link at /candidates below the base path \"{basePath}\", got \"Link: {link}\"");
+        var limit = match.Groups["limit"].Value;
+        Expect.That(
+            expectedLimit is null ? int.TryParse(limit, out var any) && any is >= 1 and <= 1000 : limit == expectedLimit.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            $"expected the next link to keep limit={expectedLimit?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "1-1000"}, got \"Link: {link}\"");
+        return match.Groups["target"].Value;
     }
 
-    [GeneratedRegex("""^\s*<(?<target>[^>]+)>\s*;\s*rel="?next"?\s*$""", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("""^<(?<base>(?:/[^/<>?#\s]+)*)(?<target>/candidates\?limit=(?<limit>[1-9][0-9]{0,3})&next=[A-Za-z0-9._~%-]+)>; rel="next"$""", RegexOptions.CultureInvariant)]
     private static partial Regex NextLink();
 }

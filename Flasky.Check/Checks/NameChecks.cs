@@ -60,8 +60,10 @@ internal static class NameChecks
 
     public static Task EdgeWhitespaceAsync(CheckContext context)
     {
+        // Space, tab (also a control character), no-break space and ideographic space, at either end.
         var name = CheckContext.EncodeSegment(context.Name("edge-space"));
-        return ExpectInvalidAsync(context, "%20" + name, name + "%20");
+        string[] spaces = ["%20", "%09", "%C2%A0", "%E3%80%80"];
+        return ExpectInvalidAsync(context, [.. spaces.Select(s => s + name), .. spaces.Select(s => name + s)]);
     }
 
     public static Task InvalidUtf8Async(CheckContext context)

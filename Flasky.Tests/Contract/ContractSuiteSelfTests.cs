@@ -1,6 +1,8 @@
 using Flasky.Check;
 using Flasky.Check.Auth;
 using Flasky.Core.Http;
+using Flasky.Core.Names;
+using Flasky.Core.Storage;
 using Flasky.Tests.Functions;
 
 using CheckCli = Flasky.Check.Program;
@@ -58,7 +60,7 @@ public sealed class ContractSuiteSelfTests
     }
 
     [Fact]
-    public async Task A_host_dropping_the_next_link_fails_the_paging_rule()
+    public async Task A_host_dropping_the_next_link_fails_the_paging_rules()
     {
         // The seed's defect: the first store page only, and nothing to say there is more.
         await using var host = await InProcessCoreHost.StartAsync(new InProcessCoreHostOptions
@@ -70,13 +72,140 @@ public sealed class ContractSuiteSelfTests
 
         var failed = await FailedChecksAsync(new ContractTarget(host.BaseAddress, NoAuthentication.Instance));
 
-        var (name, reason) = Assert.Single(failed);
-        Assert.Equal("candidates: limit pages follow Link rel=next to the end, without repeats", name);
-        Assert.StartsWith("paging with limit=2 never listed", reason, StringComparison.Ordinal);
+        AssertFailedExactly(failed, "candidates: limit pages follow Link rel=next to the end, without repeats", "candidates: limit=1 and limit=1000 are accepted");
+        Assert.StartsWith("paging with limit=2 never listed", failed.Single(f => f.Name.Contains("follow Link", StringComparison.Ordinal)).Reason, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task The_cli_with_a_wrong_function_key_passes_only_the_rejection_checks_and_exits_non_zero()
+    public async Task A_host_leaking_an_exception_in_a_413_body_fails_every_check_that_provokes_a_413()
+    {
+        // The seed's own defect: str(e) in the response.
+        await using var host = await InProcessCoreHost.StartAsync(new InProcessCoreHostOptions
+        {
+            Tamper = (_, response) => response.StatusCode == 413
+                ? response with
+                {
+                    Body = """{"type":"about:blank","title":"Payload Too Large","status":413,"detail":"System.IO.InvalidDataException: Request body too large.\n   at Flasky.Core.Http.CandidateBody.ReadAsync()"}"""u8.ToArray(),
+                }
+                : response,
+        });
+
+        var failed = await FailedChecksAsync(new ContractTarget(host.BaseAddress, NoAuthentication.Instance));
+
+        AssertFailedExactly(failed, "body: a rejected POST changes nothing", "body: over 16384 bytes is 413", "errors: bodies never leak internals");
+        Assert.All(failed, f => Assert.Contains("error response body carry internals", f.Reason, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_host_leaking_an_exception_in_a_header_fails_every_check_that_provokes_that_error()
+    {
+        await using var host = await InProcessCoreHost.StartAsync(new InProcessCoreHostOptions
+        {
+            Tamper = (_, response) => response.StatusCode == 405
+                ? response with { Headers = [.. response.Headers, new("X-Error-Detail", "System.InvalidOperationException: no route for the method")] }
+                : response,
+        });
+
+        var failed = await FailedChecksAsync(new ContractTarget(host.BaseAddress, NoAuthentication.Instance));
+
+        AssertFailedExactly(failed, "errors: bodies never leak internals", "routing: a wrong method is 405 with an Allow header");
+        Assert.All(failed, f => Assert.Contains("error response headers carry internals", f.Reason, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_host_that_skips_authentication_fails_exactly_the_credential_checks()
+    {
+        // The checks send a function key; the host never looks at it.
+        await using var host = await InProcessCoreHost.StartAsync();
+
+        var failed = await FailedChecksAsync(new ContractTarget(host.BaseAddress, FunctionKeyAuthenticator.WithKey("a-key-the-host-ignores")));
+
+        AssertFailedExactly(
+            failed,
+            "auth: a POST with wrong credentials writes nothing",
+            "auth: no credentials are rejected on every route",
+            "auth: wrong credentials are rejected on every route");
+        Assert.All(failed, f => Assert.Contains("expected 401 with an empty body, got", f.Reason, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_host_answering_problems_as_plain_json_fails_every_check_that_expects_a_problem()
+    {
+        await using var host = await InProcessCoreHost.StartAsync(new InProcessCoreHostOptions
+        {
+            Tamper = (_, response) => response.ContentType == ApiResponse.ProblemJson ? response with { ContentType = ApiResponse.Json } : response,
+        });
+
+        var failed = await FailedChecksAsync(new ContractTarget(host.BaseAddress, NoAuthentication.Instance));
+
+        AssertFailedExactly(
+            failed,
+            "body: JSON that is not an object is 400",
+            "body: a lone surrogate is 400, or round-trips without breaking reads",
+            "body: a rejected POST changes nothing",
+            "body: malformed JSON is 400",
+            "body: nesting depth 9 is 400",
+            "body: numbers are doubles (2^53+1 and 1e400 are 400; -0 reads back as 0, 1e20 as 1E+20)",
+            "body: over 16384 bytes is 413",
+            "body: reserved members (id, _x) are 400",
+            "candidates: a bad next token is 400",
+            "candidates: limit outside 1-1000 or not a number is 400",
+            "name: / and \\ are 400",
+            "name: 129 characters is 400",
+            "name: control characters (C0, DEL, C1) are 400",
+            "name: invalid UTF-8 is 400",
+            "name: leading or trailing whitespace is 400",
+            "routing: a wrong method is 405 with an Allow header");
+        Assert.All(failed, f => Assert.Contains("expected Content-Type application/problem+json, got", f.Reason, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_host_that_stores_rejected_writes_fails_every_check_that_reads_a_rejected_name_back()
+    {
+        // Answers 400/413 correctly, but has already written the candidate (without attributes) behind the API's back.
+        await using var host = await InProcessCoreHost.StartAsync(new InProcessCoreHostOptions
+        {
+            AfterApi = async (request, response, store, cancellationToken) =>
+            {
+                if (request.Method == "POST" && response.StatusCode is 400 or 413
+                    && ApiRoutes.Match(request.RawTarget.Split('?')[0], out var rawName) == ApiRoute.Candidate
+                    && CandidateName.FromPathSegment(rawName!) is { IsValid: true } parsed)
+                {
+                    await store.UpsertAsync(Candidate.WithoutAttributes(parsed.Name!), cancellationToken);
+                }
+            },
+        });
+
+        var failed = await FailedChecksAsync(new ContractTarget(host.BaseAddress, NoAuthentication.Instance));
+
+        AssertFailedExactly(
+            failed,
+            "body: JSON that is not an object is 400",
+            "body: a lone surrogate is 400, or round-trips without breaking reads",
+            "body: a rejected POST changes nothing",
+            "body: malformed JSON is 400",
+            "body: nesting depth 9 is 400",
+            "body: numbers are doubles (2^53+1 and 1e400 are 400; -0 reads back as 0, 1e20 as 1E+20)",
+            "body: over 16384 bytes is 413",
+            "body: reserved members (id, _x) are 400");
+    }
+
+    private static void AssertFailedExactly(List<(string Name, string Reason)> failed, params string[] expected)
+    {
+        foreach (var name in expected)
+        {
+            Assert.Contains(ContractSuite.All, c => c.Name == name);
+        }
+
+        var actual = failed.Select(f => f.Name).Order(StringComparer.Ordinal).ToList();
+        Assert.True(
+            expected.Order(StringComparer.Ordinal).SequenceEqual(actual, StringComparer.Ordinal),
+            $"expected exactly these checks to fail:\n  {string.Join("\n  ", expected.Order(StringComparer.Ordinal))}\n"
+            + $"failed:\n  {string.Join("\n  ", failed.OrderBy(f => f.Name, StringComparer.Ordinal).Select(f => $"{f.Name} — {f.Reason}"))}");
+    }
+
+    [Fact]
+    public async Task The_cli_with_a_wrong_function_key_fails_every_check_and_exits_non_zero()
     {
         const string wrongKey = "a-wrong-key-that-must-never-be-printed";
         await using var host = await LocalFunctionsApp.StartAsync();
@@ -91,21 +220,17 @@ public sealed class ContractSuiteSelfTests
         Assert.DoesNotContain(wrongKey, text, StringComparison.Ordinal);
         Assert.Contains(lines, l => l.StartsWith("Writes only candidates named flasky-check-", StringComparison.Ordinal));
 
-        string[] rejectionChecks = ["auth: no credentials are rejected on every route", "auth: wrong credentials are rejected on every route"];
+        // Every check fails, the rejection checks included: they read back with the run's key to prove that a rejected
+        // POST wrote nothing, and a wrong key can't read anything.
         var results = lines.Where(l => l.StartsWith('✓') || l.StartsWith('✗')).ToList();
         Assert.Equal(ContractSuite.All.Count, results.Count);
-        foreach (var result in results)
+        Assert.All(results, result =>
         {
-            if (rejectionChecks.Any(c => result == "✓ " + c))
-            {
-                continue;
-            }
-
             Assert.StartsWith("✗ ", result, StringComparison.Ordinal);
             Assert.Contains("401", result, StringComparison.Ordinal);
-        }
+        });
 
-        Assert.Equal($"2 passed, {ContractSuite.All.Count - 2} failed", lines[^1]);
+        Assert.Equal($"0 passed, {ContractSuite.All.Count} failed", lines[^1]);
     }
 
     [Fact]

@@ -39,8 +39,9 @@ internal sealed class InProcessCoreHost : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
 
+        var store = new InMemoryCandidateStore();
         var api = new CandidateApi(
-            new InMemoryCandidateStore(),
+            store,
             new CandidateApiOptions { InstanceId = "in-process-test" },
             NullLogger<CandidateApi>.Instance);
 
@@ -49,6 +50,11 @@ internal sealed class InProcessCoreHost : IAsyncDisposable
             var request = HttpAdapter.ToApiRequest(context.Request);
             var response = await api.HandleAsync(request, context.RequestAborted);
             response = options.Tamper?.Invoke(request, response) ?? response;
+            if (options.AfterApi is not null)
+            {
+                await options.AfterApi(request, response, store, context.RequestAborted);
+            }
+
             await HttpAdapter.WriteAsync(response, context.Response);
         });
 
@@ -69,4 +75,7 @@ internal sealed record InProcessCoreHostOptions
 {
     /// <summary>Changes the API's answer: a deliberately broken host, to prove that the suite notices.</summary>
     public Func<ApiRequest, ApiResponse, ApiResponse>? Tamper { get; init; }
+
+    /// <summary>Runs after the API answered, with its store: a host that does something behind the API's back.</summary>
+    public Func<ApiRequest, ApiResponse, ICandidateStore, CancellationToken, Task>? AfterApi { get; init; }
 }

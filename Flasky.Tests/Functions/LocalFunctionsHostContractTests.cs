@@ -6,7 +6,7 @@ namespace Flasky.Tests.Functions;
 
 /// <summary>The HTTP contract suite against Flasky.Functions in its local host mode, with a host key.</summary>
 public sealed class LocalFunctionsHostContractTests(LocalFunctionsHostFixture fixture)
-    : HttpContractTests, IClassFixture<LocalFunctionsHostFixture>
+    : AuthenticatedHttpContractTests, IClassFixture<LocalFunctionsHostFixture>
 {
     protected override ContractTarget Target => new(fixture.App.BaseAddress, FunctionKeyAuthenticator.WithKey(LocalFunctionsApp.HostKey));
 

@@ -32,7 +32,9 @@ public sealed class SpanRedactionTests
             };
             ActivitySource.AddActivityListener(listener);
             using var client = app.CreateClient();
-            await client.GetAsync(new Uri($"/gtg?details&code={LocalFunctionsApp.HostKey}", UriKind.Relative));
+            // details=yes: OpenTelemetry's own redaction would hide every value (details=Redacted); only the product's
+            // processor keeps the harmless ones, so this span shows which of the two ran.
+            await client.GetAsync(new Uri($"/gtg?details=yes&code={LocalFunctionsApp.HostKey}", UriKind.Relative));
             await client.GetAsync(new Uri("/gtg?code=span-test-wrong-key", UriKind.Relative));
         }
         finally
@@ -41,7 +43,8 @@ public sealed class SpanRedactionTests
         }
 
         var queries = spans.Select(s => s.GetTagItem("url.query") as string).OfType<string>().ToList();
-        Assert.Contains("?details&code=Redacted", queries);
+        Assert.Contains("?details=yes&code=Redacted", queries);
+        Assert.Contains("?code=Redacted", queries);
         Assert.DoesNotContain(queries, q => q.Contains(LocalFunctionsApp.HostKey, StringComparison.Ordinal));
         Assert.DoesNotContain(queries, q => q.Contains("span-test-wrong-key", StringComparison.Ordinal));
     }

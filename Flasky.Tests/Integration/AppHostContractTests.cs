@@ -6,7 +6,7 @@ namespace Flasky.Tests.Integration;
 
 /// <summary>The HTTP contract suite through the AppHost: the real Functions resource and the local Cosmos server.</summary>
 [Collection(AppHostTestGroup.Name)]
-public sealed class AppHostContractTests(AppHostFixture fixture) : HttpContractTests
+public sealed class AppHostContractTests(AppHostFixture fixture) : AuthenticatedHttpContractTests
 {
     protected override ContractTarget Target => new(fixture.FunctionsEndpoint, FunctionKeyAuthenticator.WithKey(fixture.FunctionKey));
 

@@ -49,13 +49,41 @@ public sealed class DatabaseOutageTests(AppHostFixture fixture)
         }
 
         // The server keeps data in memory only, so what was written before the outage is gone with it; real
-        // Cosmos DB keeps it. What must hold is that the API serves again without being restarted itself.
+        // Cosmos DB keeps it. What must hold is that the API serves again without being restarted itself: wait for
+        // /gtg?details to report the store connected (the client may need a moment to reconnect), then use it.
+        await WaitUntilConnectedAsync(client, ct);
         var after = await client.PostAsync(new Uri($"/candidate/{name}-after", UriKind.Relative), JsonBody("""{"b":2}"""), ct);
         Assert.Equal(HttpStatusCode.OK, after.StatusCode);
         var read = await client.GetAsync(new Uri($"/candidate/{name}-after", UriKind.Relative), ct);
         Assert.Equal(HttpStatusCode.OK, read.StatusCode);
         Assert.Equal($$"""[{"CandidateName":"{{name}}-after","b":2}]""", await read.Content.ReadAsStringAsync(ct));
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/gtg?details", UriKind.Relative), ct)).StatusCode);
+    }
+
+    /// <summary>Polls /gtg?details until it answers 200 connected "true"; bounded by <paramref name="ct"/>.</summary>
+    private static async Task WaitUntilConnectedAsync(HttpClient client, CancellationToken ct)
+    {
+        using var poll = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        poll.CancelAfter(TimeSpan.FromMinutes(1));
+        string last = "no answer";
+        try
+        {
+            while (true)
+            {
+                using var response = await client.GetAsync(new Uri("/gtg?details", UriKind.Relative), poll.Token);
+                last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(poll.Token)}";
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(250), poll.Token);
+            }
+        }
+        catch (OperationCanceledException) when (poll.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            Assert.Fail($"/gtg?details did not report the store connected within a minute of its restart; last answer: {last}");
+        }
     }
 
     private static StringContent JsonBody(string json) => new(json, System.Text.Encoding.UTF8, "application/json");

@@ -11,6 +11,7 @@
 // 404 bug and creates the containers the app expects on every start, because the server keeps nothing on disk
 // and the app itself never creates databases or containers.
 import { createRequire } from "node:module";
+import crypto from "node:crypto";
 import https from "node:https";
 
 const require = createRequire(import.meta.url);
@@ -150,6 +151,57 @@ patchReadDocument();
 const { createHttpsServer } = require("@vercel/cosmosdb-server");
 
 const server = createHttpsServer({ keepAlive: true });
+
+// Throttling switch, for tests of how the app handles Cosmos DB's 429 (the server itself never throttles):
+//   PUT /_emulator/throttle {"retryAfterMs": 2500}  → every other request gets 429 with that x-ms-retry-after-ms
+//   DELETE /_emulator/throttle                        → normal service again
+//   GET /_emulator/throttle                           → {"retryAfterMs": …|null, "throttled": <requests answered 429>}
+const throttle = { retryAfterMs: null, throttled: 0 };
+const [cosmosHandler] = server.listeners("request");
+server.removeAllListeners("request");
+server.on("request", (req, res) => {
+  if (req.url === "/_emulator/throttle") {
+    return controlThrottle(req, res);
+  }
+  if (throttle.retryAfterMs !== null) {
+    throttle.throttled++;
+    req.resume();
+    res.writeHead(429, {
+      "content-type": "application/json",
+      "x-ms-retry-after-ms": String(throttle.retryAfterMs),
+      "x-ms-substatus": "3200",
+      "x-ms-request-charge": "0",
+      "x-ms-activity-id": crypto.randomUUID(),
+    });
+    res.end(JSON.stringify({ code: "TooManyRequests", message: "Request rate is large. (local server throttling switch)" }));
+    return undefined;
+  }
+  return cosmosHandler(req, res);
+});
+
+function controlThrottle(req, res) {
+  let body = "";
+  req.on("data", (chunk) => (body += chunk));
+  req.on("end", () => {
+    if (req.method === "PUT") {
+      const retryAfterMs = Number.parseInt(JSON.parse(body || "{}").retryAfterMs ?? "", 10);
+      if (!Number.isInteger(retryAfterMs) || retryAfterMs < 0) {
+        res.writeHead(400, { "content-type": "application/json" });
+        res.end(JSON.stringify({ message: "expected {\"retryAfterMs\": <non-negative integer>}" }));
+        return;
+      }
+      throttle.retryAfterMs = retryAfterMs;
+    } else if (req.method === "DELETE") {
+      throttle.retryAfterMs = null;
+    } else if (req.method !== "GET") {
+      res.writeHead(405, { allow: "GET, PUT, DELETE" });
+      res.end();
+      return;
+    }
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(JSON.stringify(throttle));
+  });
+}
 const sockets = new Set();
 server.on("connection", (socket) => {
   sockets.add(socket);
