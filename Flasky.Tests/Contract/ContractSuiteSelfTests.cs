@@ -12,7 +12,8 @@ namespace Flasky.Tests.Contract;
 /// <summary>The suite is only worth something if it fails a host that breaks a rule, and says which rule.</summary>
 public sealed class ContractSuiteSelfTests
 {
-    private static readonly ContractRunOptions FastOptions = new() { RequestTimeout = TimeSpan.FromSeconds(5), WriteEdgeNames = true };
+    // Generous: a loaded shared machine must not turn into a failed check (a timeout is a bound, not an assertion).
+    private static readonly ContractRunOptions FastOptions = new() { RequestTimeout = TimeSpan.FromSeconds(30), WriteEdgeNames = true };
 
     [Fact]
     public void Every_check_has_a_unique_name()
@@ -265,7 +266,7 @@ public sealed class ContractSuiteSelfTests
     private static async Task<List<(string Name, string Reason)>> FailedChecksAsync(ContractTarget target)
     {
         using var runner = new ContractRunner(target, FastOptions);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         var failed = new List<(string, string)>();
         foreach (var check in ContractSuite.All.Where(c => c.AppliesTo(target)))
         {
