@@ -12,8 +12,11 @@ namespace Flasky.Tests.Storage;
 /// <summary>
 /// Cosmos DB's 429 with a retry hint, end to end below the host: the SDK's retries run out, the store reports the store
 /// unavailable with Cosmos's hint, and the API answers 503 with that hint as <c>Retry-After</c>. The local server's
-/// throttling switch stands in for a container out of RU/s; a server of its own, so no other test is throttled.
+/// throttling switch stands in for a container out of RU/s; a server of its own, so no other test is throttled. Runs
+/// alone: the SDK's 20 s of retries under throttling coincided with the store tests' listing timing out (twice in three runs).
 /// </summary>
+[Collection(nameof(CosmosThrottlingTests))]
+[CollectionDefinition(nameof(CosmosThrottlingTests), DisableParallelization = true)]
 public sealed class CosmosThrottlingTests : IAsyncLifetime
 {
     // 2.3 s: rounds up to a Retry-After of 3, unlike the API's own default of 5.
