@@ -18,6 +18,8 @@ var appInsights = builder.Configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"]
 builder.AddServiceDefaults(new ServiceDefaultsOptions
 {
     InstrumentAspNetCore = false,
+    ActivitySources = AzureTelemetry.ActivitySources,
+    AppContextSwitches = AzureTelemetry.AppContextSwitches,
     SensitiveQueryParameters = [FunctionKeys.QueryName],
     ConfigureTelemetry = telemetry =>
     {

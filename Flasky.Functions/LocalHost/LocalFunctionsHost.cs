@@ -29,7 +29,8 @@ internal static partial class LocalFunctionsHost
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         builder.AddServiceDefaults(new ServiceDefaultsOptions
         {
-            ActivitySources = [ActivitySourceName],
+            ActivitySources = [ActivitySourceName, .. AzureTelemetry.ActivitySources],
+            AppContextSwitches = AzureTelemetry.AppContextSwitches,
             SensitiveQueryParameters = [FunctionKeys.QueryName],
         });
         builder.Services.AddAzureCandidateApi(builder.Configuration);
