@@ -1,6 +1,7 @@
 var builder = DistributedApplication.CreateBuilder(args);
 
-// The document database: a local Cosmos DB server with the seed's layout.
+// The document database: a local Cosmos DB server with the seed's layout. These names are declared only here; the app
+// gets them as configuration (in Azure, from the Bicep outputs as app settings).
 var cosmos = builder.AddCosmosEmulator("cosmos")
     .WithContainer(database: "CandidateDatabase", container: "Candidates", partitionKeyPath: "/CandidateName");
 
@@ -11,12 +12,13 @@ var functionKey = builder.AddParameter(
     secret: true,
     persist: true);
 
-// The Azure Functions app, served by its own local host (Functions Core Tools can't run here).
+// The Azure Functions app, served by its own local host (Functions Core Tools can't run here). Its health endpoints
+// live on a loopback management port of their own, so the API port serves only the contract.
 builder.AddProject<Projects.Flasky_Functions>("functions")
-    .WithReference(cosmos)
+    .WithCosmosContainerReference(cosmos)
     .WaitFor(cosmos)
     .WithEnvironment("FunctionKeys__Host__default", functionKey)
-    .WithHttpHealthCheck("/health")
+    .WithManagementEndpoint()
     .WithUrlForEndpoint("http", url => url.DisplayText = "API (needs the function key)");
 
 builder.Build().Run();

@@ -18,6 +18,8 @@ var appInsights = builder.Configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"]
 builder.AddServiceDefaults(new ServiceDefaultsOptions
 {
     InstrumentAspNetCore = false,
+    ActivitySources = AzureTelemetry.ActivitySources,
+    AppContextSwitches = AzureTelemetry.AppContextSwitches,
     SensitiveQueryParameters = [FunctionKeys.QueryName],
     ConfigureTelemetry = telemetry =>
     {
@@ -33,5 +35,5 @@ builder.AddServiceDefaults(new ServiceDefaultsOptions
         }
     },
 });
-builder.Services.AddCandidateApi(builder.Configuration);
+builder.Services.AddAzureCandidateApi(builder.Configuration);
 await builder.Build().RunAsync();

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -12,16 +10,13 @@ namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
 /// Adds the common services every Flasky host uses: OpenTelemetry (exported over OTLP when
-/// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, as the Aspire dashboard and Azure's collectors expect),
+/// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, as the Aspire dashboard and the clouds' collectors expect),
 /// health checks, service discovery and standard resilience for outgoing HTTP.
 /// </summary>
 public static class Extensions
 {
     private const string HealthEndpointPath = "/health";
     private const string AlivenessEndpointPath = "/alive";
-
-    /// <summary>The activity sources of the Azure SDKs the hosts use (Cosmos DB emits <c>Azure.Cosmos.Operation</c>).</summary>
-    public static readonly IReadOnlyList<string> AzureSdkActivitySources = ["Azure.Cosmos.Operation", "Azure.*"];
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder, ServiceDefaultsOptions? options = null)
         where TBuilder : IHostApplicationBuilder
@@ -47,8 +42,10 @@ public static class Extensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(options);
 
-        // The Azure SDKs only publish their ActivitySource spans when this switch is on.
-        AppContext.SetSwitch("Azure.Experimental.EnableActivitySource", true);
+        foreach (var (name, value) in options.AppContextSwitches)
+        {
+            AppContext.SetSwitch(name, value);
+        }
 
         builder.Logging.AddOpenTelemetry(logging =>
         {
@@ -64,7 +61,7 @@ public static class Extensions
             .WithTracing(tracing =>
             {
                 tracing.AddSource(builder.Environment.ApplicationName);
-                tracing.AddSource([.. AzureSdkActivitySources, .. options.ActivitySources]);
+                tracing.AddSource([.. options.ActivitySources]);
                 if (options.SensitiveQueryParameters.Count > 0)
                 {
                     // Added before any exporter, so it runs first when a span ends.
@@ -108,19 +105,6 @@ public static class Extensions
         return builder;
     }
 
-    /// <summary>Maps <c>/health</c> (every check) and <c>/alive</c> (liveness only), in Development only.</summary>
-    public static WebApplication MapDefaultEndpoints(this WebApplication app)
-    {
-        ArgumentNullException.ThrowIfNull(app);
-        if (app.Environment.IsDevelopment())
-        {
-            app.MapHealthChecks(HealthEndpointPath);
-            app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") });
-        }
-
-        return app;
-    }
-
     private static bool IsTelemetryExport(Uri? uri) =>
         uri is not null && uri.AbsolutePath.StartsWith("/v1/", StringComparison.Ordinal)
         && (uri.AbsolutePath.EndsWith("/traces", StringComparison.Ordinal)
@@ -132,14 +116,18 @@ public static class Extensions
 public sealed class ServiceDefaultsOptions
 {
     /// <summary>
-    /// False under the Azure Functions host: the host already traces the incoming request, and the worker's
-    /// internal proxied request would show up as a duplicate server span.
+    /// False where a platform host in front already traces the incoming request (under the Azure Functions host the
+    /// worker's internal proxied request would show up as a duplicate server span).
     /// </summary>
     public bool InstrumentAspNetCore { get; init; } = true;
 
+    /// <summary>The host's own and its SDKs' activity sources (the Azure host passes the Azure SDKs').</summary>
     public IReadOnlyList<string> ActivitySources { get; init; } = [];
 
-    /// <summary>Query parameters whose values never reach a span, e.g. <c>code</c>, which carries Azure function keys.</summary>
+    /// <summary>Switches some SDKs read before they publish telemetry (e.g. the Azure SDKs' ActivitySource switch).</summary>
+    public IReadOnlyDictionary<string, bool> AppContextSwitches { get; init; } = new Dictionary<string, bool>();
+
+    /// <summary>Query parameters whose values never reach a span, e.g. a query parameter that carries a key.</summary>
     public IReadOnlyList<string> SensitiveQueryParameters { get; init; } = [];
 
     public IReadOnlyList<string> Meters { get; init; } = [];

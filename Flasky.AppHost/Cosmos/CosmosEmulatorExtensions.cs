@@ -48,6 +48,25 @@ public static class CosmosEmulatorExtensions
             .ExcludeFromManifest();
     }
 
+    /// <summary>
+    /// Gives an app the Cosmos server's connection string and the names of the container it holds
+    /// (<c>cosmos:databaseName</c>, <c>cosmos:containerName</c>), so the names are declared once, in <see cref="WithContainer"/>.
+    /// </summary>
+    public static IResourceBuilder<TApp> WithCosmosContainerReference<TApp>(
+        this IResourceBuilder<TApp> app, IResourceBuilder<CosmosEmulatorResource> cosmos)
+        where TApp : IResourceWithEnvironment
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(cosmos);
+        var container = cosmos.Resource.Containers.Count == 1
+            ? cosmos.Resource.Containers[0]
+            : throw new InvalidOperationException($"'{cosmos.Resource.Name}' must declare exactly one container for an app to use.");
+        return app
+            .WithReference(cosmos)
+            .WithEnvironment($"{cosmos.Resource.Name}__databaseName", container.Database)
+            .WithEnvironment($"{cosmos.Resource.Name}__containerName", container.Container);
+    }
+
     /// <summary>Declares a container that the server creates (idempotently) every time it starts.</summary>
     public static IResourceBuilder<CosmosEmulatorResource> WithContainer(
         this IResourceBuilder<CosmosEmulatorResource> builder, string database, string container, string partitionKeyPath)
