@@ -50,6 +50,7 @@ public sealed partial class AzdProjectTests(AzureTemplateFixture template)
                 ["environmentName"] = "${AZURE_ENV_NAME}",
                 ["location"] = "${AZURE_LOCATION}",
                 ["principalId"] = "${AZURE_PRINCIPAL_ID}",
+                ["vnetEnabled"] = "${VNET_ENABLED=false}",
             },
             supplied);
 
