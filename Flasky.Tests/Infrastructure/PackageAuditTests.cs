@@ -58,7 +58,8 @@ public sealed class PackageAuditTests : IAsyncLifetime
         var feed = _feed.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
         WriteProject(feed);
 
-        var run = await ExternalTool.RunAsync("dotnet", ["restore", Path.Combine(_project, "Audited.csproj"), "--force"]);
+        var run = await ExternalTool.RunAsync("dotnet", ["restore", Path.Combine(_project, "Audited.csproj"), "--force"],
+            timeout: TimeSpan.FromMinutes(5));
 
         Assert.True(_vulnerabilityRequests > 0, $"NuGet never asked the audit source for vulnerability data:\n{run.Diagnostics}");
         Assert.True(run.ExitCode == 0, $"an advisory failed the restore:\n{run.Diagnostics}");

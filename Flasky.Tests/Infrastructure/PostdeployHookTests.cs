@@ -36,6 +36,9 @@ public abstract class PostdeployHookTests : IAsyncLifetime
         Directory.Delete(_stubs, recursive: true);
     }
 
+    /// <summary>A bound for one hook run: seconds normally, but pwsh starts slowly on a loaded 2-core machine.</summary>
+    private protected static readonly TimeSpan HookTimeout = TimeSpan.FromMinutes(5);
+
     /// <summary>Runs the hook's script with this environment (PATH already leads to the stubs).</summary>
     private protected abstract Task<ToolRun> RunScriptAsync(IReadOnlyDictionary<string, string> environment);
 
@@ -212,7 +215,7 @@ public sealed class BashPostdeployHookTests : PostdeployHookTests
     private static readonly string Script = RepositoryRoot.Combine("infra", "azure", "scripts", "postdeploy.sh");
 
     private protected override Task<ToolRun> RunScriptAsync(IReadOnlyDictionary<string, string> environment) =>
-        ExternalTool.RunAsync("bash", [Script], environment);
+        ExternalTool.RunAsync("bash", [Script], environment, timeout: HookTimeout);
 }
 
 /// <summary>
@@ -233,7 +236,8 @@ public sealed class PwshPostdeployHookTests : PostdeployHookTests
             ["POWERSHELL_TELEMETRY_OPTOUT"] = "1",
             ["POWERSHELL_UPDATECHECK"] = "Off",
         };
-        var run = await ExternalTool.RunAsync(dotnet, ["tool", "run", "pwsh", "--", "-NoProfile", "-NonInteractive", "-File", Script], pwshEnvironment);
+        var run = await ExternalTool.RunAsync(dotnet, ["tool", "run", "pwsh", "--", "-NoProfile", "-NonInteractive", "-File", Script],
+            pwshEnvironment, timeout: HookTimeout);
 
         // Deliberately a failure, not a skip: without pwsh the Windows hook would go untested.
         Assert.False(run.StandardError.Contains("dotnet tool restore", StringComparison.Ordinal),
