@@ -15,6 +15,10 @@ if ! command -v shellcheck >/dev/null 2>&1; then
   fi
 fi
 
+# PowerShell 7 (pwsh) as a local .NET tool (.config/dotnet-tools.json): the Windows variant of the azd postdeploy hook
+# is tested with it, the same way as the bash one.
+dotnet tool restore >/dev/null
+
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0

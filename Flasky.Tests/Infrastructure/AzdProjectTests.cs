@@ -39,6 +39,22 @@ public sealed partial class AzdProjectTests(AzureTemplateFixture template)
     }
 
     [Fact]
+    public void Postdeploy_hook_has_a_windows_variant_run_by_pwsh()
+    {
+        // azd picks `windows` on Windows and `posix` elsewhere; a hook with only one of them silently does nothing on the
+        // other, so Windows users would get no contract check at all.
+        var lines = AzureYaml.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        var windows = lines.IndexOf("    windows:");
+        var posix = lines.IndexOf("    posix:");
+        Assert.True(windows > 0 && posix > 0, "postdeploy needs both a windows and a posix hook");
+        var windowsBlock = lines.Skip(windows + 1).TakeWhile(l => l.StartsWith("      ", StringComparison.Ordinal)).ToList();
+        Assert.Contains("      shell: pwsh", windowsBlock);
+        Assert.Contains("      run: ./infra/azure/scripts/postdeploy.ps1", windowsBlock);
+        Assert.Contains("      continueOnError: false", windowsBlock);
+        Assert.True(File.Exists(RepositoryRoot.Combine("infra", "azure", "scripts", "postdeploy.ps1")));
+    }
+
+    [Fact]
     public void Parameters_file_supplies_every_required_parameter_from_azd()
     {
         using var parameters = JsonDocument.Parse(File.ReadAllText(RepositoryRoot.Combine("infra", "azure", "main.parameters.json")));
@@ -50,6 +66,7 @@ public sealed partial class AzdProjectTests(AzureTemplateFixture template)
                 ["environmentName"] = "${AZURE_ENV_NAME}",
                 ["location"] = "${AZURE_LOCATION}",
                 ["principalId"] = "${AZURE_PRINCIPAL_ID}",
+                ["vnetEnabled"] = "${VNET_ENABLED=false}",
             },
             supplied);
 

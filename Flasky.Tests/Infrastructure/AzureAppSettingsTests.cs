@@ -10,7 +10,8 @@ public sealed class AzureAppSettingsTests(AzureTemplateFixture template)
     // adding it here, with its reader.
     private static readonly string[] ExpectedSettings =
     [
-        "AzureWebJobsStorage__accountName",          // Functions host: host storage account, identity-based connection
+        "AzureWebJobsStorage__blobServiceUri",       // Functions host: host storage blobs (keys, leases), identity-based
+        "AzureWebJobsStorage__tableServiceUri",      // Functions host: diagnostic events table, identity-based
         "AzureWebJobsStorage__credential",           // Functions host: "managedidentity"
         "AzureWebJobsStorage__clientId",             // Functions host: which user-assigned identity to use
         "APPLICATIONINSIGHTS_CONNECTION_STRING",     // Functions host and worker telemetry
@@ -48,7 +49,8 @@ public sealed class AzureAppSettingsTests(AzureTemplateFixture template)
     {
         Assert.Equal("managedidentity", Settings.GetProperty("AzureWebJobsStorage__credential").GetString());
         Assert.Equal(IdentityClientId, Settings.GetProperty("AzureWebJobsStorage__clientId").GetString());
-        Assert.Equal("[parameters('storageAccountName')]", Settings.GetProperty("AzureWebJobsStorage__accountName").GetString());
+        Assert.Equal("[reference(resourceId('Microsoft.Storage/storageAccounts', parameters('storageAccountName')), '2024-01-01').primaryEndpoints.blob]",
+            Settings.GetProperty("AzureWebJobsStorage__blobServiceUri").GetString());
         Assert.DoesNotContain(Settings.EnumerateObject(), s => s.Name.Equals("AzureWebJobsStorage", StringComparison.OrdinalIgnoreCase));
     }
 

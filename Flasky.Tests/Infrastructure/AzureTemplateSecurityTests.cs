@@ -7,6 +7,8 @@ namespace Flasky.Tests.Infrastructure;
 public sealed class AzureTemplateSecurityTests(AzureTemplateFixture template)
 {
     private const string StorageBlobDataOwner = "b7e6dc6d-f1e8-4753-8033-0f276bb0955b";
+    private const string StorageBlobDataContributor = "ba92f5b4-2d11-453d-a403-e96b0029c9fe";
+    private const string StorageTableDataContributor = "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3";
     private const string MonitoringMetricsPublisher = "3913510d-42f4-4e42-8a64-420c390055eb";
     private const string AppPrincipal = "[parameters('appPrincipalId')]";
 
@@ -47,18 +49,20 @@ public sealed class AzureTemplateSecurityTests(AzureTemplateFixture template)
     }
 
     [Fact]
-    public void Function_app_runs_as_the_user_assigned_identity_only()
+    public void Function_app_runs_as_its_two_user_assigned_identities_only()
     {
         var identity = FunctionApp.GetProperty("identity");
         Assert.Equal("UserAssigned", identity.GetProperty("type").GetString());
-        const string AppIdentity = "resourceId('Microsoft.ManagedIdentity/userAssignedIdentities', parameters('identityName'))";
-        var assigned = Assert.Single(identity.GetProperty("userAssignedIdentities").EnumerateObject());
-        Assert.Contains(AppIdentity, assigned.Name);
+        const string RuntimeIdentity = "resourceId('Microsoft.ManagedIdentity/userAssignedIdentities', parameters('identityName'))";
+        const string DeploymentIdentity = "resourceId('Microsoft.ManagedIdentity/userAssignedIdentities', parameters('deploymentIdentityName'))";
+        Assert.Equal([$"[format('{{0}}', {RuntimeIdentity})]", $"[format('{{0}}', {DeploymentIdentity})]"],
+            identity.GetProperty("userAssignedIdentities").EnumerateObject().Select(i => i.Name));
 
+        // The platform fetches the package as the deployment identity, never as the runtime identity.
         var deploymentAuth = FunctionAppProperties.GetProperty("functionAppConfig").GetProperty("deployment")
             .GetProperty("storage").GetProperty("authentication");
         Assert.Equal("UserAssignedIdentity", deploymentAuth.GetProperty("type").GetString());
-        Assert.Equal($"[{AppIdentity}]", deploymentAuth.GetProperty("userAssignedIdentityResourceId").GetString());
+        Assert.Equal($"[{DeploymentIdentity}]", deploymentAuth.GetProperty("userAssignedIdentityResourceId").GetString());
     }
 
     [Fact]
@@ -95,31 +99,50 @@ public sealed class AzureTemplateSecurityTests(AzureTemplateFixture template)
     [Fact]
     public void Storage_refuses_shared_keys_public_blobs_and_old_tls()
     {
-        var properties = template.SingleResource("Microsoft.Storage/storageAccounts").Resource.GetProperty("properties");
-        Assert.False(properties.GetProperty("allowSharedKeyAccess").GetBoolean());
-        Assert.False(properties.GetProperty("allowBlobPublicAccess").GetBoolean());
-        Assert.Equal("TLS1_2", properties.GetProperty("minimumTlsVersion").GetString());
-        Assert.True(properties.GetProperty("supportsHttpsTrafficOnly").GetBoolean());
+        var accounts = template.Resources("Microsoft.Storage/storageAccounts");
+        Assert.Equal(["deploymentStorage", "storage"], accounts.Select(a => a.Module).Order(StringComparer.Ordinal));
+        foreach (var (_, account) in accounts)
+        {
+            var properties = account.GetProperty("properties");
+            Assert.False(properties.GetProperty("allowSharedKeyAccess").GetBoolean());
+            Assert.False(properties.GetProperty("allowBlobPublicAccess").GetBoolean());
+            Assert.Equal("TLS1_2", properties.GetProperty("minimumTlsVersion").GetString());
+            Assert.True(properties.GetProperty("supportsHttpsTrafficOnly").GetBoolean());
+        }
+
         Assert.Equal("None", template.SingleResource("Microsoft.Storage/storageAccounts/blobServices/containers")
             .Resource.GetProperty("properties").GetProperty("publicAccess").GetString());
     }
 
     [Fact]
-    public void Azure_role_assignments_are_exactly_blob_data_owner_and_metrics_publisher_for_the_app_identity()
+    public void Azure_role_assignments_are_exactly_the_listed_roles_of_each_identity()
     {
         var assignments = template.Resources("Microsoft.Authorization/roleAssignments")
-            .Select(a => (a.Module, Properties: a.Resource.GetProperty("properties")))
-            .ToDictionary(
-                a => a.Module,
-                a => (Role: RoleGuid(a.Module, a.Properties.GetProperty("roleDefinitionId").GetString()!),
-                    Principal: template.ResolveString(a.Module, a.Properties.GetProperty("principalId")),
-                    Type: a.Properties.GetProperty("principalType").GetString()));
+            .Select(a => (a.Module, Resource: a.Resource, Properties: a.Resource.GetProperty("properties")))
+            .Select(a => (a.Module,
+                Role: RoleGuid(a.Module, a.Properties.GetProperty("roleDefinitionId").GetString()!),
+                Principal: template.ResolveString(a.Module, a.Properties.GetProperty("principalId")),
+                Type: a.Properties.GetProperty("principalType").GetString(),
+                Scope: a.Resource.GetProperty("scope").GetString()))
+            .OrderBy(a => a.Module, StringComparer.Ordinal).ThenBy(a => a.Role, StringComparer.Ordinal)
+            .ToList();
 
-        Assert.Equal(["monitoring", "storage"], assignments.Keys.Order(StringComparer.Ordinal));
-        Assert.Equal(StorageBlobDataOwner, assignments["storage"].Role);
-        Assert.Equal(MonitoringMetricsPublisher, assignments["monitoring"].Role);
-        Assert.All(assignments.Values, a => AssertAppIdentityPrincipal(a.Principal));
-        Assert.All(assignments.Values, a => Assert.Equal("ServicePrincipal", a.Type));
+        Assert.Equal(
+            [
+                ("deploymentStorage", StorageBlobDataContributor),
+                ("monitoring", MonitoringMetricsPublisher),
+                ("storage", StorageTableDataContributor),
+                ("storage", StorageBlobDataOwner),
+            ],
+            assignments.Select(a => (a.Module, a.Role)));
+        Assert.All(assignments, a => Assert.Equal("ServicePrincipal", a.Type));
+        Assert.All(assignments.Where(a => a.Module != "deploymentStorage"), a => AssertAppIdentityPrincipal(a.Principal));
+
+        // The deployment identity holds one role, on the package container alone (not the account).
+        var package = Assert.Single(assignments, a => a.Module == "deploymentStorage");
+        Assert.Contains("'Microsoft.Resources/deployments', 'deploymentIdentity')", package.Principal);
+        Assert.Equal("[resourceId('Microsoft.Storage/storageAccounts/blobServices/containers', parameters('name'), 'default', parameters('containerName'))]",
+            package.Scope);
     }
 
     [Fact]

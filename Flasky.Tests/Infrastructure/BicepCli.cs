@@ -34,5 +34,8 @@ internal static class BicepCli
         }
     }
 
-    public static Task<ToolRun> RunAsync(params string[] arguments) => ExternalTool.RunAsync(Path, arguments);
+    // Bicep needs only seconds of CPU, but loads Azure's type schemas first: on a shared 2-core machine under a full
+    // test run that has taken over two minutes of wall time, so it gets a longer (still bounded) wait.
+    public static Task<ToolRun> RunAsync(params string[] arguments) =>
+        ExternalTool.RunAsync(Path, arguments, timeout: TimeSpan.FromMinutes(10));
 }

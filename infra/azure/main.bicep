@@ -8,12 +8,58 @@ targetScope = 'subscription'
 @description('azd environment name; names the resource group (rg-<name>) and seeds the unique resource names.')
 param environmentName string
 
+// Regions that offer the Flex Consumption plan, so that a region without it is refused at azd's prompt instead of
+// failing after Cosmos DB and storage already exist. Source: `az functionapp list-flexconsumption-locations`, the same
+// list the Azure-Samples/functions-quickstart-dotnet-azd template allows (infra/main.bicep, February 2026), less the
+// canary region eastus2euap. Refresh it from that command when Flex Consumption reaches new regions.
 @minLength(1)
-@description('Azure region for every resource. Must be one that offers the Flex Consumption plan.')
+@description('Azure region for every resource; only regions that offer the Flex Consumption plan.')
+@allowed([
+  'australiaeast'
+  'australiasoutheast'
+  'brazilsouth'
+  'canadacentral'
+  'centralindia'
+  'centralus'
+  'eastasia'
+  'eastus'
+  'eastus2'
+  'francecentral'
+  'germanywestcentral'
+  'italynorth'
+  'japaneast'
+  'koreacentral'
+  'northcentralus'
+  'northeurope'
+  'norwayeast'
+  'southafricanorth'
+  'southcentralus'
+  'southeastasia'
+  'southindia'
+  'spaincentral'
+  'swedencentral'
+  'uaenorth'
+  'uksouth'
+  'ukwest'
+  'westcentralus'
+  'westeurope'
+  'westus'
+  'westus2'
+  'westus3'
+])
+// azd reads this to offer only Azure locations at its prompt (Azure-Samples/functions-quickstart-dotnet-azd does the same).
+@metadata({
+  azd: {
+    type: 'location'
+  }
+})
 param location string
 
 @description('Object id of the principal running azd (AZURE_PRINCIPAL_ID). When set, it gets the same narrow Cosmos data role as the app, so a developer can inspect candidates; empty skips that assignment.')
 param principalId string = ''
+
+@description('Put storage and Cosmos DB behind private endpoints in a new virtual network and turn their public access off (azd env set VNET_ENABLED true). Off by default: the data-plane roles, not the network, guard them then.')
+param vnetEnabled bool = false
 
 var abbrs = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
@@ -33,11 +79,24 @@ resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   tags: tags
 }
 
+// The runtime identity: the Functions host (its storage) and Flasky's code (Cosmos DB, telemetry).
 module identity 'app/identity.bicep' = {
   name: 'identity'
   scope: rg
   params: {
     name: '${abbrs.managedIdentityUserAssignedIdentities}api-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+// The deployment identity: the platform fetches the app package with it. Only it can write the package, so the
+// runtime identity (and code running under it by default) cannot replace the code that runs.
+module deploymentIdentity 'app/identity.bicep' = {
+  name: 'deploymentIdentity'
+  scope: rg
+  params: {
+    name: '${abbrs.managedIdentityUserAssignedIdentities}deploy-${resourceToken}'
     location: location
     tags: tags
   }
@@ -62,8 +121,21 @@ module storage 'app/storage.bicep' = {
     name: '${abbrs.storageStorageAccounts}${resourceToken}'
     location: location
     tags: tags
-    deploymentContainerName: deploymentContainerName
+    vnetEnabled: vnetEnabled
     appPrincipalId: identity.outputs.principalId
+  }
+}
+
+module deploymentStorage 'app/deployment-storage.bicep' = {
+  name: 'deploymentStorage'
+  scope: rg
+  params: {
+    name: '${abbrs.storageStorageAccounts}${abbrs.deploymentStorageSuffix}${resourceToken}'
+    location: location
+    tags: tags
+    vnetEnabled: vnetEnabled
+    containerName: deploymentContainerName
+    deploymentPrincipalId: deploymentIdentity.outputs.principalId
   }
 }
 
@@ -74,10 +146,26 @@ module cosmos 'app/cosmos.bicep' = {
     accountName: '${abbrs.documentDBDatabaseAccounts}${resourceToken}'
     location: location
     tags: tags
+    vnetEnabled: vnetEnabled
     databaseName: cosmosDatabaseName
     containerName: cosmosContainerName
     appPrincipalId: identity.outputs.principalId
     userPrincipalId: principalId
+  }
+}
+
+// Only with vnetEnabled: the virtual network, the app's integration subnet and a private endpoint (with its private
+// DNS zone) for every data-plane endpoint the app uses.
+module network 'app/network.bicep' = if (vnetEnabled) {
+  name: 'network'
+  scope: rg
+  params: {
+    name: '${abbrs.networkVirtualNetworks}${resourceToken}'
+    location: location
+    tags: tags
+    storageAccountName: storage.outputs.name
+    deploymentStorageAccountName: deploymentStorage.outputs.name
+    cosmosAccountName: cosmos.outputs.name
   }
 }
 
@@ -90,13 +178,17 @@ module api 'app/api.bicep' = {
     location: location
     tags: tags
     identityName: identity.outputs.name
+    deploymentIdentityName: deploymentIdentity.outputs.name
     storageAccountName: storage.outputs.name
-    deploymentContainerName: deploymentContainerName
+    deploymentStorageAccountName: deploymentStorage.outputs.name
+    deploymentContainerName: deploymentStorage.outputs.containerName
     applicationInsightsName: monitoring.outputs.applicationInsightsName
     cosmosEndpoint: cosmos.outputs.endpoint
+    virtualNetworkSubnetId: vnetEnabled ? network!.outputs.appSubnetId : ''
   }
   // Using the storage, cosmos and monitoring outputs also orders this module after them, so the identity holds its
-  // data roles (assigned inside those modules) before the host first starts.
+  // data roles (assigned inside those modules) before the host first starts; with vnetEnabled the subnet output
+  // orders it after the private endpoints too.
 }
 
 // Read by azd (and by infra/azure/scripts/postdeploy.sh). Names and endpoints only: keys and connection strings

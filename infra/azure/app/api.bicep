@@ -7,11 +7,17 @@ param name string
 param planName string
 param location string
 param tags object
+@description('The runtime identity: host storage, Cosmos DB, Application Insights.')
 param identityName string
+@description('The deployment identity: the app package only.')
+param deploymentIdentityName string
 param storageAccountName string
+param deploymentStorageAccountName string
 param deploymentContainerName string
 param applicationInsightsName string
 param cosmosEndpoint string
+@description('Subnet for virtual network integration (delegated to Microsoft.App/environments); empty for none.')
+param virtualNetworkSubnetId string = ''
 
 @minValue(40)
 @maxValue(1000)
@@ -28,8 +34,16 @@ resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' 
   name: identityName
 }
 
+resource deploymentIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' existing = {
+  name: deploymentIdentityName
+}
+
 resource storage 'Microsoft.Storage/storageAccounts@2024-01-01' existing = {
   name: storageAccountName
+}
+
+resource deploymentStorage 'Microsoft.Storage/storageAccounts@2024-01-01' existing = {
+  name: deploymentStorageAccountName
 }
 
 resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
@@ -60,11 +74,14 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
     type: 'UserAssigned'
     userAssignedIdentities: {
       '${identity.id}': {}
+      '${deploymentIdentity.id}': {}
     }
   }
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    // Outbound traffic to storage and Cosmos DB through the virtual network's private endpoints (vnetEnabled only).
+    virtualNetworkSubnetId: empty(virtualNetworkSubnetId) ? null : virtualNetworkSubnetId
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
@@ -75,10 +92,10 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       deployment: {
         storage: {
           type: 'blobContainer'
-          value: '${storage.properties.primaryEndpoints.blob}${deploymentContainerName}'
+          value: '${deploymentStorage.properties.primaryEndpoints.blob}${deploymentContainerName}'
           authentication: {
             type: 'UserAssignedIdentity'
-            userAssignedIdentityResourceId: identity.id
+            userAssignedIdentityResourceId: deploymentIdentity.id
           }
         }
       }
@@ -97,8 +114,13 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
   resource appSettings 'config' = {
     name: 'appsettings'
     properties: {
-      // Host storage over Entra: account name + the user-assigned identity, no connection string.
-      AzureWebJobsStorage__accountName: storage.name
+      // Host storage over Entra, with a service URI per service the host uses instead of __accountName, from which the
+      // host would derive every endpoint ("Connecting to host storage with an identity", Functions app settings
+      // reference; Azure-Samples/functions-quickstart-dotnet-azd sets only the URIs its app needs the same way).
+      // Blob: keys, leases, host coordination. Table: the host's diagnostic events (storage.bicep grants the table
+      // role for them). No queue URI: nothing here uses queues (blob triggers and Durable Functions would).
+      AzureWebJobsStorage__blobServiceUri: storage.properties.primaryEndpoints.blob
+      AzureWebJobsStorage__tableServiceUri: storage.properties.primaryEndpoints.table
       AzureWebJobsStorage__credential: 'managedidentity'
       AzureWebJobsStorage__clientId: identity.properties.clientId
       // Application Insights accepts only Entra-authenticated telemetry (DisableLocalAuth in monitoring.bicep).

@@ -4,7 +4,9 @@ param location string
 param tags object
 param databaseName string
 param containerName string
-@description('Principal id of the app identity.')
+@description('Private endpoint only (network.bicep), no public network access.')
+param vnetEnabled bool
+@description('Principal id of the runtime identity.')
 param appPrincipalId string
 @description('Object id of the user running azd; empty for none.')
 param userPrincipalId string = ''
@@ -34,7 +36,7 @@ resource account 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' = {
     disableLocalAuth: true
     disableKeyBasedMetadataWriteAccess: true
     minimalTlsVersion: 'Tls12'
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: vnetEnabled ? 'Disabled' : 'Enabled'
   }
 
   resource database 'sqlDatabases' = {
@@ -95,11 +97,18 @@ resource candidateDataRole 'Microsoft.DocumentDB/databaseAccounts/sqlRoleDefinit
       }
     ]
   }
+  // After the container, not just the database: a role write while the container is still being created contends for
+  // the same account lock (the 412 below), and assignments started before the container exists can be refused with
+  // "collection ... could not be found" (Azure/ARO-HCP#6955 fixed that by depending on the container).
   dependsOn: [
-    account::database
+    account::database::container
   ]
 }
 
+// Cosmos DB takes an exclusive account lock for every SQL role assignment write, so two written at once can fail with
+// 412 PreconditionFailed "There is another user operation in progress which requires an exclusive lock"
+// (hashicorp/terraform-provider-azurerm#15842, fixed there by serialising the writes). ARM runs independent resources
+// in parallel, so the assignments form a chain: the app's after the role definition, the user's after the app's.
 resource appCandidateData 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments@2024-11-15' = {
   parent: account
   name: guid(candidateDataRole.id, appPrincipalId, databaseScope)
@@ -108,9 +117,6 @@ resource appCandidateData 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignme
     principalId: appPrincipalId
     scope: databaseScope
   }
-  dependsOn: [
-    account::database
-  ]
 }
 
 resource userCandidateData 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments@2024-11-15' = if (!empty(userPrincipalId)) {
@@ -122,8 +128,9 @@ resource userCandidateData 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignm
     scope: databaseScope
   }
   dependsOn: [
-    account::database
+    appCandidateData
   ]
 }
 
+output name string = account.name
 output endpoint string = account.properties.documentEndpoint

@@ -1,5 +1,5 @@
-// The app's one identity: the host's storage connection, Cosmos, Application Insights and the deployment container
-// all authenticate with it. User-assigned so that role assignments can be made before the function app exists.
+// A user-assigned identity. User-assigned so that its role assignments can be made before the function app exists
+// (main.bicep creates two: the runtime identity and the deployment identity).
 param name string
 param location string
 param tags object

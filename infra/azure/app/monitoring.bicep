@@ -1,4 +1,4 @@
-// Log Analytics + workspace-based Application Insights with local (instrumentation key) auth disabled:
+// Log Analytics + workspace-based Application Insights, both with local (shared key / instrumentation key) auth off:
 // telemetry is accepted only with an Entra token, which the host gets from the app identity
 // (APPLICATIONINSIGHTS_AUTHENTICATION_STRING in api.bicep).
 param logAnalyticsName string
@@ -17,6 +17,10 @@ resource logAnalytics 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
       name: 'PerGB2018'
     }
     retentionInDays: 30
+    // Queries and ingestion only with Entra tokens, as for Application Insights below: no workspace shared keys.
+    features: {
+      disableLocalAuth: true
+    }
   }
 }
 

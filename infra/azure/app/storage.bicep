@@ -1,10 +1,11 @@
-// The host storage account (AzureWebJobsStorage) and the Flex Consumption deployment container.
-// Shared keys are off: the host and the platform reach it only with the app identity.
+// The host storage account (AzureWebJobsStorage). Shared keys are off: the host reaches it only with the runtime
+// identity. The app package lives in a separate account (deployment-storage.bicep) that this identity has no role on.
 param name string
 param location string
 param tags object
-param deploymentContainerName string
-@description('Principal id of the app identity.')
+@description('Private endpoints only (network.bicep), no public network access.')
+param vnetEnabled bool
+@description('Principal id of the runtime identity.')
 param appPrincipalId string
 
 resource storage 'Microsoft.Storage/storageAccounts@2024-01-01' = {
@@ -22,38 +23,39 @@ resource storage 'Microsoft.Storage/storageAccounts@2024-01-01' = {
     defaultToOAuthAuthentication: true
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
-    // No virtual network in this deployment, so the Flex Consumption workers reach storage over its public endpoint;
-    // Entra authentication (shared keys off) is what guards it.
-    publicNetworkAccess: 'Enabled'
+    // Without a virtual network the Flex Consumption workers reach storage over its public endpoint and Entra
+    // authentication (shared keys off) is what guards it; with one, only the private endpoints answer.
+    publicNetworkAccess: vnetEnabled ? 'Disabled' : 'Enabled'
     networkAcls: {
-      defaultAction: 'Allow'
-      bypass: 'AzureServices'
-    }
-  }
-
-  resource blobService 'blobServices' = {
-    name: 'default'
-
-    resource deploymentContainer 'containers' = {
-      name: deploymentContainerName
-      properties: {
-        publicAccess: 'None'
-      }
+      defaultAction: vnetEnabled ? 'Deny' : 'Allow'
+      bypass: vnetEnabled ? 'None' : 'AzureServices'
     }
   }
 }
 
-// Storage Blob Data Owner: the host keeps its function keys (azure-webjobs-secrets) and leases in blobs, and the
-// platform reads the deployment package from the container above. The app has only HTTP triggers, so it needs no
-// queue role (used by blob triggers) and no table role (the host's diagnostic-event table is written only through a
-// key-based connection string, which this account refuses anyway).
+// The host's needs, per "Connecting to host storage with an identity" (Azure Functions app settings reference, table of
+// roles for AzureWebJobsStorage): Storage Blob Data Owner for "host only" (general coordination, the default key store,
+// creating its containers), plus Storage Table Data Contributor "with support for diagnostic events", which the host
+// persists in Table storage through the same connection (diagnostic event AZFD0003 is the error it logs without it).
+// No queue role: queues serve blob triggers and Durable Functions, and this app has HTTP triggers only.
 var storageBlobDataOwnerRoleId = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+var storageTableDataContributorRoleId = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
 
 resource blobDataOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(storage.id, appPrincipalId, storageBlobDataOwnerRoleId)
   scope: storage
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataOwnerRoleId)
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource tableDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, appPrincipalId, storageTableDataContributorRoleId)
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageTableDataContributorRoleId)
     principalId: appPrincipalId
     principalType: 'ServicePrincipal'
   }
