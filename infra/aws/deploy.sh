@@ -14,7 +14,8 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo_root="$(cd "$here/../.." && pwd)"
-build_dir="$here/.build"
+# Where the package is built; tests point it elsewhere.
+build_dir="${FLASKY_BUILD_DIR:-$here/.build}"
 package="$build_dir/flasky-lambda.zip"
 
 fail() {
