@@ -126,18 +126,17 @@ case "$account" in
 esac
 
 # A new invoker binding takes a while to reach Cloud Run: wait (up to two minutes) until GET /gtg answers 200. The token
-# goes to curl on its standard input (-H @-), never on a command line.
-authorization_header() {
-  if [ "$anonymous" != true ]; then
-    local token
-    token="$("${token_command[@]}" 2>/dev/null)" || return 0
-    printf 'Authorization: Bearer %s\n' "$token"
-  fi
-}
+# stays in a shell variable and goes to curl on its standard input (--header @-), never on a command line.
+curl_args=(--silent --output /dev/null --write-out '%{http_code}' --max-time 30)
 status=""
 for attempt in 1 2 3 4 5 6 7 8 9 10 11 12; do
-  status="$(authorization_header | curl --silent --output /dev/null --write-out '%{http_code}' --max-time 30 \
-    --header @- "$service_url/gtg" || true)"
+  if [ "$anonymous" = true ]; then
+    status="$(curl "${curl_args[@]}" "$service_url/gtg" || true)"
+  else
+    token="$("${token_command[@]}" 2>/dev/null || true)"
+    status="$(printf 'Authorization: Bearer %s\n' "$token" | curl "${curl_args[@]}" --header @- "$service_url/gtg" || true)"
+    unset token
+  fi
   [ "$status" = 200 ] && break
   step "GET /gtg answered '$status' (attempt $attempt of 12); waiting for the revision and the invoker binding..."
   sleep 10
