@@ -18,32 +18,11 @@ repo_root="$(cd "$here/../.." && pwd)"
 build_dir="${FLASKY_BUILD_DIR:-$here/.build}"
 package="$build_dir/flasky-lambda.zip"
 
-fail() {
-  echo "deploy.sh: $*" >&2
-  exit 1
-}
+# shellcheck source=infra/lib/deploy-common.sh
+. "$here/../lib/deploy-common.sh"
+action="$(parse_action "$@")"
 
-step() {
-  echo "deploy.sh: $*"
-}
-
-require() {
-  command -v "$1" >/dev/null 2>&1 || fail "$1 is required: $2"
-}
-
-usage() {
-  echo "usage: $0 up|down" >&2
-  exit 2
-}
-
-[ $# -eq 1 ] || usage
-action="$1"
-case "$action" in
-  up | down) ;;
-  *) usage ;;
-esac
-
-require terraform "install Terraform 1.5 or later (https://developer.hashicorp.com/terraform/install)"
+require_terraform
 require aws "install the AWS CLI v2 (https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html)"
 if [ "$action" = up ]; then
   require dotnet "install the .NET 10 SDK (https://dotnet.microsoft.com/download)"
@@ -62,8 +41,7 @@ step "AWS account $account, region $region"
 
 terraform_vars=(-var "region=$region" -var "package_path=$package")
 
-step "terraform init"
-terraform -chdir="$here" init -input=false || fail "terraform init failed"
+terraform_init "$here"
 
 if [ "$action" = down ]; then
   step "terraform destroy (the table and its data go too)"
@@ -87,10 +65,8 @@ step "zipping the package"
 step "terraform apply"
 terraform -chdir="$here" apply -input=false -auto-approve "${terraform_vars[@]}" || fail "terraform apply failed"
 
-api_url="$(terraform -chdir="$here" output -raw api_url)" || fail "terraform output api_url failed"
-[ -n "$api_url" ] || fail "terraform returned no api_url"
-authorization="$(terraform -chdir="$here" output -raw authorization_type)" \
-  || fail "terraform output authorization_type failed"
+api_url="$(terraform_output "$here" api_url)" || exit 1
+authorization="$(terraform_output "$here" authorization_type)" || exit 1
 step "API: $api_url (authorization $authorization)"
 
 check_args=("$api_url")

@@ -17,36 +17,15 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo_root="$(cd "$here/../.." && pwd)"
 builder="${FLASKY_IMAGE_BUILDER:-cloudbuild}"
 
-fail() {
-  echo "deploy.sh: $*" >&2
-  exit 1
-}
-
-step() {
-  echo "deploy.sh: $*"
-}
-
-require() {
-  command -v "$1" >/dev/null 2>&1 || fail "$1 is required: $2"
-}
-
-usage() {
-  echo "usage: $0 up|down" >&2
-  exit 2
-}
-
-[ $# -eq 1 ] || usage
-action="$1"
-case "$action" in
-  up | down) ;;
-  *) usage ;;
-esac
+# shellcheck source=infra/lib/deploy-common.sh
+. "$here/../lib/deploy-common.sh"
+action="$(parse_action "$@")"
 case "$builder" in
   cloudbuild | docker) ;;
   *) fail "FLASKY_IMAGE_BUILDER must be 'cloudbuild' (the default) or 'docker', not '$builder'" ;;
 esac
 
-require terraform "install Terraform 1.5 or later (https://developer.hashicorp.com/terraform/install)"
+require_terraform
 require gcloud "install the Google Cloud CLI (https://cloud.google.com/sdk/docs/install)"
 if [ "$action" = up ]; then
   require dotnet "install the .NET 10 SDK (https://dotnet.microsoft.com/download)"
@@ -76,8 +55,7 @@ esac
 
 terraform_vars=(-var "project_id=$project")
 
-step "terraform init"
-terraform -chdir="$here" init -input=false || fail "terraform init failed"
+terraform_init "$here"
 
 if [ "$action" = down ]; then
   step "terraform destroy (the database and its data go too)"
@@ -92,8 +70,7 @@ step "terraform apply: APIs and the image repository"
 terraform -chdir="$here" apply -input=false -auto-approve "${terraform_vars[@]}" \
   -target=google_artifact_registry_repository.images \
   || fail "terraform apply (APIs and image repository) failed"
-repository="$(terraform -chdir="$here" output -raw repository_url)" || fail "terraform output repository_url failed"
-[ -n "$repository" ] || fail "terraform returned no repository_url"
+repository="$(terraform_output "$here" repository_url)" || exit 1
 
 image="$repository/flasky:$(date -u +%Y%m%d-%H%M%S)"
 if [ "$builder" = docker ]; then
@@ -113,9 +90,8 @@ terraform -chdir="$here" apply -input=false -auto-approve "${terraform_vars[@]}"
   -var "image=$image" -var "invokers=[\"$member\"]" \
   || fail "terraform apply failed"
 
-service_url="$(terraform -chdir="$here" output -raw service_url)" || fail "terraform output service_url failed"
-[ -n "$service_url" ] || fail "terraform returned no service_url"
-anonymous="$(terraform -chdir="$here" output -raw anonymous)" || fail "terraform output anonymous failed"
+service_url="$(terraform_output "$here" service_url)" || exit 1
+anonymous="$(terraform_output "$here" anonymous)" || exit 1
 step "service: $service_url (anonymous: $anonymous)"
 
 # gcloud mints ID tokens for a chosen audience only for service accounts; a user account's token has gcloud's own client
