@@ -191,11 +191,8 @@ public sealed class AwsDeployScriptTests : IClassFixture<SystemPathWithoutCloudT
     {
         var run = await RunAsync("up", new() { ["STUB_FAIL"] = failingCall });
 
-        Assert.NotEqual(0, run.ExitCode);
-        Assert.Contains($"deploy.sh: {message}", run.StandardError, StringComparison.Ordinal);
         // The failing call is the last one: nothing ran after it.
-        var last = _stubs.CallLines()[^1];
-        Assert.Matches("^" + System.Text.RegularExpressions.Regex.Escape(failingCall).Replace(@"\*", ".*", StringComparison.Ordinal) + "$", last);
+        _stubs.AssertStoppedAt(run, failingCall, message);
         Assert.DoesNotContain(SecretKey, run.StandardError, StringComparison.Ordinal);
     }
 
@@ -219,9 +216,7 @@ public sealed class AwsDeployScriptTests : IClassFixture<SystemPathWithoutCloudT
 
         var run = await RunAsync("up");
 
-        Assert.NotEqual(0, run.ExitCode);
-        Assert.Contains($"deploy.sh: {message}", run.StandardError, StringComparison.Ordinal);
-        Assert.Empty(_stubs.Calls());
+        _stubs.AssertStoppedBeforeAnyCall(run, message);
     }
 
     [Fact]
@@ -247,12 +242,11 @@ public sealed class AwsDeployScriptTests : IClassFixture<SystemPathWithoutCloudT
         Assert.Empty(_stubs.Calls());
     }
 
-    private Task<ToolRun> RunAsync(string action, Dictionary<string, string>? environment = null) =>
-        _stubs.RunAsync(Script, [action], Environment(environment));
+    private Task<ToolRun> RunAsync(string action, Dictionary<string, string>? overrides = null) =>
+        _stubs.RunAsync(Script, [action], Environment(), overrides);
 
-    private Dictionary<string, string> Environment(Dictionary<string, string>? overrides = null)
-    {
-        var environment = new Dictionary<string, string>
+    private Dictionary<string, string> Environment() =>
+        new()
         {
             ["AWS_REGION"] = Region,
             ["AWS_DEFAULT_REGION"] = "",
@@ -261,11 +255,4 @@ public sealed class AwsDeployScriptTests : IClassFixture<SystemPathWithoutCloudT
             ["AWS_SESSION_TOKEN"] = "",
             ["FLASKY_BUILD_DIR"] = Path.Combine(_stubs.Scratch, "build"),
         };
-        foreach (var (name, value) in overrides ?? [])
-        {
-            environment[name] = value;
-        }
-
-        return environment;
-    }
 }

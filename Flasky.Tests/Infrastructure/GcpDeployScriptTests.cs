@@ -218,10 +218,7 @@ public sealed class GcpDeployScriptTests : IClassFixture<SystemPathWithoutCloudT
     {
         var run = await RunAsync("up", new() { ["STUB_FAIL"] = failingCall });
 
-        Assert.NotEqual(0, run.ExitCode);
-        Assert.Contains($"deploy.sh: {message}", run.StandardError, StringComparison.Ordinal);
-        var last = _stubs.CallLines()[^1];
-        Assert.Matches("^" + System.Text.RegularExpressions.Regex.Escape(failingCall).Replace(@"\*", ".*", StringComparison.Ordinal) + "$", last);
+        _stubs.AssertStoppedAt(run, failingCall, message);
     }
 
     [Theory]
@@ -231,8 +228,7 @@ public sealed class GcpDeployScriptTests : IClassFixture<SystemPathWithoutCloudT
     {
         var run = await RunAsync("up", new() { ["FLASKY_IMAGE_BUILDER"] = "docker", ["STUB_FAIL"] = failingCall });
 
-        Assert.NotEqual(0, run.ExitCode);
-        Assert.Contains($"deploy.sh: {message}", run.StandardError, StringComparison.Ordinal);
+        _stubs.AssertStoppedAt(run, failingCall, message);
         Assert.DoesNotContain(_stubs.Calls(), c => c is ["terraform", _, "apply", ..] && c.Contains($"image={Image}"));
     }
 
@@ -257,9 +253,7 @@ public sealed class GcpDeployScriptTests : IClassFixture<SystemPathWithoutCloudT
 
         var run = await RunAsync("up");
 
-        Assert.NotEqual(0, run.ExitCode);
-        Assert.Contains($"deploy.sh: {message}", run.StandardError, StringComparison.Ordinal);
-        Assert.Empty(_stubs.Calls());
+        _stubs.AssertStoppedBeforeAnyCall(run, message);
     }
 
     [Fact]
@@ -292,24 +286,18 @@ public sealed class GcpDeployScriptTests : IClassFixture<SystemPathWithoutCloudT
     {
         var run = await RunAsync("up", new() { ["FLASKY_IMAGE_BUILDER"] = "kaniko" });
 
-        Assert.NotEqual(0, run.ExitCode);
-        Assert.Contains("FLASKY_IMAGE_BUILDER must be 'cloudbuild' (the default) or 'docker'", run.StandardError, StringComparison.Ordinal);
-        Assert.Empty(_stubs.Calls());
+        _stubs.AssertStoppedBeforeAnyCall(run, "FLASKY_IMAGE_BUILDER must be 'cloudbuild' (the default) or 'docker'");
     }
 
-    private Task<ToolRun> RunAsync(string action, Dictionary<string, string>? overrides = null)
-    {
-        var environment = new Dictionary<string, string>
-        {
-            ["GOOGLE_CLOUD_PROJECT"] = Project,
-            ["STUB_ACCOUNT"] = UserAccount,
-            ["FLASKY_IMAGE_BUILDER"] = "",
-        };
-        foreach (var (name, value) in overrides ?? [])
-        {
-            environment[name] = value;
-        }
-
-        return _stubs.RunAsync(Script, [action], environment);
-    }
+    private Task<ToolRun> RunAsync(string action, Dictionary<string, string>? overrides = null) =>
+        _stubs.RunAsync(
+            Script,
+            [action],
+            new Dictionary<string, string>
+            {
+                ["GOOGLE_CLOUD_PROJECT"] = Project,
+                ["STUB_ACCOUNT"] = UserAccount,
+                ["FLASKY_IMAGE_BUILDER"] = "",
+            },
+            overrides);
 }

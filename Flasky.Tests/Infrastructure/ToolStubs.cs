@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace Flasky.Tests.Infrastructure;
 
 /// <summary>
@@ -59,17 +61,42 @@ internal sealed class ToolStubs : IDisposable
     /// <summary>Each call as one line ("terraform -chdir=… apply …"), for order assertions and failure messages.</summary>
     public IReadOnlyList<string> CallLines() => [.. Calls().Select(c => string.Join(' ', c))];
 
-    /// <summary>
-    /// Runs <paramref name="script"/> with bash. The environment gets PATH = stubs + the system's programs without the
-    /// cloud tools, STUB_DIR, and <paramref name="environment"/> (an empty value clears a variable the test process has).
-    /// </summary>
-    public Task<ToolRun> RunAsync(string script, string[] arguments, IReadOnlyDictionary<string, string> environment)
+    /// <summary>The script failed with "deploy.sh: MESSAGE" and the call matching <paramref name="glob"/> was its last.</summary>
+    public void AssertStoppedAt(ToolRun run, string glob, string message)
     {
-        var merged = new Dictionary<string, string>(environment)
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains($"deploy.sh: {message}", run.StandardError, StringComparison.Ordinal);
+        var pattern = "^" + Regex.Escape(glob).Replace(@"\*", ".*", StringComparison.Ordinal) + "$";
+        Assert.Matches(pattern, CallLines()[^1]);
+    }
+
+    /// <summary>The script failed with "deploy.sh: MESSAGE" before calling any tool.</summary>
+    public void AssertStoppedBeforeAnyCall(ToolRun run, string message)
+    {
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains($"deploy.sh: {message}", run.StandardError, StringComparison.Ordinal);
+        Assert.Empty(Calls());
+    }
+
+    /// <summary>
+    /// Runs <paramref name="script"/> with bash. The environment gets <paramref name="environment"/>, then
+    /// <paramref name="overrides"/> (an empty value clears a variable the test process has), STUB_DIR, and
+    /// PATH = stubs + the system's programs without the cloud tools.
+    /// </summary>
+    public Task<ToolRun> RunAsync(
+        string script,
+        string[] arguments,
+        IReadOnlyDictionary<string, string> environment,
+        IReadOnlyDictionary<string, string>? overrides = null)
+    {
+        var merged = new Dictionary<string, string>(environment);
+        foreach (var (name, value) in overrides ?? new Dictionary<string, string>())
         {
-            ["PATH"] = $"{StubDirectory}{Path.PathSeparator}{_systemPath}",
-            ["STUB_DIR"] = Scratch,
-        };
+            merged[name] = value;
+        }
+
+        merged["PATH"] = $"{StubDirectory}{Path.PathSeparator}{_systemPath}";
+        merged["STUB_DIR"] = Scratch;
         return ExternalTool.RunAsync("bash", [script, .. arguments], merged);
     }
 }
