@@ -9,7 +9,7 @@ using Flasky.Tests.Storage;
 namespace Flasky.Tests.Aws;
 
 /// <summary>The store contract against DynamoDB Local, plus what only the DynamoDB store has to get right.</summary>
-[Collection(DynamoDbLocalCollection.Name)]
+[Collection(DynamoDbLocalGroup.Name)]
 public sealed class DynamoDbCandidateStoreTests(DynamoDbLocalFixture fixture) : CandidateStoreContract
 {
     protected override async Task<ICandidateStore> CreateEmptyStoreAsync() => fixture.StoreFor(await fixture.CreateEmptyTableAsync());

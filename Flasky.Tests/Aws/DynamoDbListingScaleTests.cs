@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 namespace Flasky.Tests.Aws;
 
 /// <summary>The seed's failure, reproduced at its size: 12,040 items, of which its scan returned only 73 %.</summary>
-[Collection(DynamoDbLocalCollection.Name)]
+[Collection(DynamoDbLocalGroup.Name)]
 public sealed class DynamoDbListingScaleTests(DynamoDbLocalFixture fixture, ITestOutputHelper output)
 {
     private const int SeedItemCount = 12_040;

@@ -61,7 +61,7 @@ internal sealed class DynamoDbLocal : IAsyncDisposable
 
             if (exitCode != PortInUseExitCode || attempt == 3)
             {
-                throw new InvalidOperationException($"DynamoDB Local did not start (exit code {exitCode?.ToString() ?? "none"}). Its output:\n{output}");
+                throw new InvalidOperationException($"DynamoDB Local did not start (exit code {exitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}). Its output:\n{output}");
             }
         }
     }

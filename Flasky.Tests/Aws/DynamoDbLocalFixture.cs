@@ -7,13 +7,13 @@ namespace Flasky.Tests.Aws;
 
 /// <summary>The test classes that share one DynamoDB Local (a JVM start is the slow part; the classes run one after another).</summary>
 [CollectionDefinition(Name)]
-public sealed class DynamoDbLocalCollection : ICollectionFixture<DynamoDbLocalFixture>
+public sealed class DynamoDbLocalGroup : ICollectionFixture<DynamoDbLocalFixture>
 {
     public const string Name = "DynamoDB Local";
 }
 
 /// <summary>
-/// One DynamoDB Local for the test classes of <see cref="DynamoDbLocalCollection"/>, started with the seed's table (as the AppHost starts it), and a client built
+/// One DynamoDB Local for the test classes of <see cref="DynamoDbLocalGroup"/>, started with the seed's table (as the AppHost starts it), and a client built
 /// the way the app builds it. Tests that need an empty table get a new one each.
 /// </summary>
 public sealed class DynamoDbLocalFixture : IAsyncLifetime

@@ -30,7 +30,10 @@ public sealed class DynamoDbLocalLauncherTests : IDisposable
     {
         var java = Path.Combine(_bin.FullName, "java");
         await File.WriteAllTextAsync(java, "#!/bin/sh\necho 'java version \"1.8.0_392\"' >&2\n");
-        File.SetUnixFileMode(java, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.UserWrite);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(java, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.UserWrite);
+        }
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => DynamoDbLocal.StartAsync(
             [], TimeSpan.FromSeconds(30), new Dictionary<string, string?> { ["PATH"] = _bin.FullName, ["JAVA_HOME"] = null }));

@@ -6,7 +6,7 @@ using Flasky.DynamoDb;
 
 namespace Flasky.Tests.Aws;
 
-[Collection(DynamoDbLocalCollection.Name)]
+[Collection(DynamoDbLocalGroup.Name)]
 public sealed class DynamoDbTracingTests(DynamoDbLocalFixture fixture)
 {
     [Fact]
