@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Text;
 using System.Diagnostics;
 using System.Net;
@@ -34,6 +35,9 @@ public sealed partial class DynamoDbCandidateStore : ICandidateStore
     private static readonly TimeSpan ThrottledRetryAfter = TimeSpan.FromSeconds(1);
 
     private static readonly ActivitySource Source = new(ActivitySourceName);
+
+    private static readonly SearchValues<char> Base64UrlAlphabet =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
@@ -203,8 +207,10 @@ public sealed partial class DynamoDbCandidateStore : ICandidateStore
             throw new InvalidContinuationException("The continuation was not issued by this store.");
         }
 
+        // Exactly the unpadded alphabet this store writes: the decoder alone would also take padding and whitespace.
         var payload = continuation.AsSpan(ContinuationPrefix.Length);
-        if (payload.IsEmpty || !Base64Url.IsValid(payload, out var length) || length > CandidateItem.MaxKeyBytes)
+        if (payload.IsEmpty || payload.ContainsAnyExcept(Base64UrlAlphabet)
+            || !Base64Url.IsValid(payload, out var length) || length > CandidateItem.MaxKeyBytes)
         {
             throw new InvalidContinuationException("The continuation is malformed.");
         }

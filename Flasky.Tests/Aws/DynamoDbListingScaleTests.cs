@@ -57,7 +57,7 @@ public sealed class DynamoDbListingScaleTests(DynamoDbLocalFixture fixture, ITes
         while (continuation is not null);
         var listed = stopwatch.Elapsed;
 
-        output.WriteLine($"seeded {SeedItemCount} items in {seeded.TotalSeconds:F1} s; listed them in {pages} pages ({shortPages} ended early by the 1 MB limit) in {listed.TotalSeconds:F1} s");
+        output.WriteLine($"DynamoDB Local started in {fixture.StartDuration.TotalSeconds:F1} s; seeded {SeedItemCount} items in {seeded.TotalSeconds:F1} s; listed them in {pages} pages ({shortPages} ended early by the 1 MB limit) in {listed.TotalSeconds:F1} s");
         Assert.Equal(SeedItemCount, seen.Count);
         Assert.Equal(expected, seen.Order(StringComparer.Ordinal));
         Assert.True(shortPages > 0, "no page was ended by the 1 MB limit: the test no longer covers it");
