@@ -115,7 +115,7 @@ public sealed partial class DynamoDbCandidateStore : ICandidateStore
             }
 
             var exclusiveStartKey = startAfter is null ? null : CandidateItem.Key(startAfter);
-            for (;;)
+            for (; ; )
             {
                 // One more than asked for: if it arrives, the page ends at an item we return and the continuation is
                 // that item's key, so a walk never ends on an empty page. Without a filter every evaluated item is
