@@ -1,5 +1,6 @@
 using Amazon.DynamoDBv2;
 using Flasky.Core.Storage;
+using Flasky.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -8,6 +9,13 @@ namespace Flasky.DynamoDb;
 
 public static class DynamoDbServiceCollectionExtensions
 {
+    /// <summary>This store, for a host to pass to <see cref="CandidateApiServiceCollectionExtensions.AddCandidateApi"/>.</summary>
+    public static CandidateStoreRegistration Registration { get; } = new(
+        "DynamoDb",
+        $"{DynamoDbStoreOptions.SectionName}:TableName (with {DynamoDbStoreOptions.RegionVariable})",
+        DynamoDbStoreOptions.IsConfigured,
+        (services, configuration) => services.AddDynamoDbCandidateStore(configuration));
+
     /// <summary>
     /// Registers a shared <see cref="IAmazonDynamoDB"/> client and the DynamoDB <see cref="ICandidateStore"/>,
     /// configured from <c>DynamoDb:TableName</c>, <c>AWS_REGION</c> and <c>AWS_ENDPOINT_URL_DYNAMODB</c>
