@@ -61,6 +61,16 @@ public sealed record GatewayOptions
             options = options with { IntegrationTimeout = TimeSpan.FromSeconds(seconds) };
         }
 
+        if (long.TryParse(section["MaxRequestBodyBytes"], System.Globalization.CultureInfo.InvariantCulture, out var maxRequest) && maxRequest > 0)
+        {
+            options = options with { MaxRequestBodyBytes = maxRequest };
+        }
+
+        if (long.TryParse(section["MaxInvocationPayloadBytes"], System.Globalization.CultureInfo.InvariantCulture, out var maxPayload) && maxPayload > 0)
+        {
+            options = options with { MaxInvocationPayloadBytes = maxPayload };
+        }
+
         return options;
     }
 
