@@ -4,6 +4,10 @@ var builder = DistributedApplication.CreateBuilder(args);
 var cosmos = builder.AddCosmosEmulator("cosmos")
     .WithContainer(database: "CandidateDatabase", container: "Candidates", partitionKeyPath: "/CandidateName");
 
+// AWS's document database: DynamoDB Local (needs Java 17+) with the seed's table. Nothing Azure waits for it.
+var dynamodb = builder.AddDynamoDbLocal("dynamodb")
+    .WithTable("Candidates", hashKey: "CandidateName");
+
 // The function key every request must carry (x-functions-key or ?code=); generated once, kept in user secrets.
 var functionKey = builder.AddParameter(
     "function-key",
