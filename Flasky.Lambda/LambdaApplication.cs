@@ -1,5 +1,6 @@
 using Flasky.Core.Http;
 using Flasky.Core.Storage;
+using Flasky.DynamoDb;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -51,7 +52,11 @@ internal sealed class LambdaApplication : IDisposable
         });
         services.AddSingleton<CandidateApi>();
         AddStore(services, configuration);
-        return new LambdaApplication(services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true }));
+        var application = new LambdaApplication(services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true }));
+
+        // Resolve the store now, in init, so the SDK client is built before the first request.
+        application._services.GetRequiredService<ICandidateStore>();
+        return application;
     }
 
     internal static string InstanceId(IConfiguration configuration)
@@ -65,6 +70,12 @@ internal sealed class LambdaApplication : IDisposable
         if (string.Equals(configuration[StoreKey], "InMemory", StringComparison.OrdinalIgnoreCase))
         {
             services.AddSingleton<ICandidateStore, InMemoryCandidateStore>();
+            return;
+        }
+
+        if (DynamoDbStoreOptions.IsConfigured(configuration))
+        {
+            services.AddDynamoDbCandidateStore(configuration);
             return;
         }
 

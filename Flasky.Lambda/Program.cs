@@ -25,7 +25,7 @@ var exportTelemetry = !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OT
 using var tracing = exportTelemetry
     ? Sdk.CreateTracerProviderBuilder()
         .ConfigureResource(resource => resource.AddService(configuration["OTEL_SERVICE_NAME"] ?? "lambda"))
-        .AddSource(Function.ActivitySourceName)
+        .AddSource(Function.ActivitySourceName, Flasky.DynamoDb.DynamoDbCandidateStore.ActivitySourceName)
         .AddHttpClientInstrumentation(http => http.FilterHttpRequestMessage = request =>
             request.RequestUri is null || request.RequestUri.Authority != runtimeApi)
         .AddOtlpExporter()
