@@ -25,4 +25,25 @@ builder.AddProject<Projects.Flasky_Functions>("functions")
     .WithManagementEndpoint()
     .WithUrlForEndpoint("http", url => url.DisplayText = "API (needs the function key)");
 
+// AWS: the Lambda function, run by a local API Gateway (SigV4 on every route) at :7072 over the Lambda Runtime API.
+// The key pair callers sign with is generated once and kept in user secrets, like the function key.
+var awsAccessKeyId = builder.AddParameter(
+    "aws-access-key-id",
+    new GenerateParameterDefault { MinLength = 20, Lower = false, Special = false },
+    secret: true,
+    persist: true);
+var awsSecretAccessKey = builder.AddParameter(
+    "aws-secret-access-key",
+    new GenerateParameterDefault { MinLength = 40, Special = false },
+    secret: true,
+    persist: true);
+var apiGateway = builder.AddLocalApiGateway("apigateway", port: 7072, awsAccessKeyId, awsSecretAccessKey);
+builder.AddProject<Projects.Flasky_Lambda>("lambda")
+    .WithReference(dynamodb)
+    // DynamoDB Local refuses access key ids that are not alphanumeric ("The Access Key ID or security token is invalid").
+    .WithEnvironment("AWS_ACCESS_KEY_ID", "dynamodblocal")
+    .WithEnvironment("AWS_SECRET_ACCESS_KEY", "dynamodblocal")
+    .WaitFor(dynamodb)
+    .WithLambdaRuntimeApi(apiGateway);
+
 builder.Build().Run();

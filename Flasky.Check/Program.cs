@@ -15,9 +15,11 @@ public static class Program
     public const int UsageError = 2;
 
     private const string Usage = """
-        Usage: Flasky.Check <base-url> [--function-key KEY] [--timeout SECONDS] [--edge-names] [--check NAME]...
+        Usage: Flasky.Check <base-url> [--function-key KEY | --sigv4 REGION] [--timeout SECONDS] [--edge-names] [--check NAME]...
           <base-url>            the host's root, e.g. http://localhost:7071 or https://<app>.azurewebsites.net
           --function-key KEY    Azure Functions key, sent as x-functions-key; also checks how bad keys are rejected
+          --sigv4 REGION        AWS API Gateway with AWS_IAM: signs every request (SigV4, execute-api) with
+                                AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN; also checks rejections
           --timeout SECONDS     the longest one HTTP request may take (default 10)
           --edge-names          also write the exact names ".", ".." and "__x__" (only for a throw-away store)
           --check NAME          run only this check (repeatable); names as printed
@@ -102,6 +104,25 @@ public static class Program
                     }
 
                     authenticator = FunctionKeyAuthenticator.WithKey(key);
+                    break;
+                case "--sigv4":
+                    var region = Value();
+                    if (string.IsNullOrWhiteSpace(region) || region.StartsWith('-'))
+                    {
+                        error = "--sigv4 needs a region, e.g. us-east-1.";
+                        return false;
+                    }
+
+                    try
+                    {
+                        authenticator = SigV4Authenticator.FromEnvironment(region, Environment.GetEnvironmentVariable);
+                    }
+                    catch (InvalidOperationException ex)
+                    {
+                        error = ex.Message;
+                        return false;
+                    }
+
                     break;
                 case "--timeout":
                     if (!double.TryParse(Value(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) || seconds is <= 0 or > 600)

@@ -34,8 +34,7 @@ public enum AuthScheme
 
     /// <summary>
     /// AWS API Gateway <c>AWS_IAM</c>: SigV4-signed requests, service <c>execute-api</c>.
-    /// Not implemented yet: a later issue adds an authenticator that signs with AWSSDK.Core's signer,
-    /// rejecting as <see cref="AuthRejection.AwsApiGateway"/>.
+    /// See <see cref="SigV4Authenticator"/>; rejected as <see cref="AuthRejection.AwsApiGateway"/>.
     /// </summary>
     AwsSigV4,
 

@@ -12,6 +12,9 @@ public sealed class AppHostFixture : IAsyncLifetime
 {
     public const string FunctionsResource = "functions";
     public const string CosmosResource = "cosmos";
+    public const string ApiGatewayResource = "apigateway";
+    public const string LambdaResource = "lambda";
+    public const string DynamoDbResource = "dynamodb";
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
     private DistributedApplication? _app;
@@ -19,19 +22,34 @@ public sealed class AppHostFixture : IAsyncLifetime
     /// <summary>A fresh key per run, given to the AppHost's secret parameter instead of the generated one.</summary>
     public string FunctionKey { get; } = "it-" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20));
 
+    /// <summary>A fresh key pair per run for the local API Gateway, given instead of the generated parameters.</summary>
+    public string AwsAccessKeyId { get; } = "AKIA" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
+
+    public string AwsSecretAccessKey { get; } = "it-" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20));
+
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The AppHost has not started.");
 
     public Uri FunctionsEndpoint => App.GetEndpoint(FunctionsResource, "http");
+
+    public Uri ApiGatewayEndpoint => App.GetEndpoint(ApiGatewayResource, "http");
 
     public async Task InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Flasky_AppHost>(
-            [$"Parameters:function-key={FunctionKey}", "DcpPublisher:RandomizePorts=true"],
+            [
+                $"Parameters:function-key={FunctionKey}",
+                $"Parameters:aws-access-key-id={AwsAccessKeyId}",
+                $"Parameters:aws-secret-access-key={AwsSecretAccessKey}",
+                "DcpPublisher:RandomizePorts=true",
+            ],
             timeout.Token);
         _app = await builder.BuildAsync(timeout.Token);
         await _app.StartAsync(timeout.Token);
         await _app.ResourceNotifications.WaitForResourceHealthyAsync(FunctionsResource, timeout.Token);
+        await _app.ResourceNotifications.WaitForResourceHealthyAsync(ApiGatewayResource, timeout.Token);
+        await _app.ResourceNotifications.WaitForResourceHealthyAsync(DynamoDbResource, timeout.Token);
+        await _app.ResourceNotifications.WaitForResourceAsync(LambdaResource, KnownResourceStates.Running, timeout.Token);
     }
 
     public async Task DisposeAsync()
@@ -48,6 +66,18 @@ public sealed class AppHostFixture : IAsyncLifetime
         client.DefaultRequestHeaders.Add("x-functions-key", FunctionKey);
         return client;
     }
+
+    /// <summary>A client for the local API Gateway that signs every request with the AWS SDK's SigV4 handler.</summary>
+    public HttpClient CreateAwsClient(TimeSpan timeout) =>
+        new(new Amazon.Runtime.Signing.SigV4SigningHandler(
+            new Amazon.Runtime.BasicAWSCredentials(AwsAccessKeyId, AwsSecretAccessKey),
+            Amazon.RegionEndpoint.GetBySystemName(LocalApiGatewayExtensions.Region),
+            "execute-api",
+            new SocketsHttpHandler()))
+        {
+            BaseAddress = ApiGatewayEndpoint,
+            Timeout = timeout,
+        };
 
     public async Task StopAsync(string resource, CancellationToken cancellationToken)
     {

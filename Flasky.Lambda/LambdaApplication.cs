@@ -1,0 +1,87 @@
+using Flasky.Core.Http;
+using Flasky.Core.Storage;
+using Flasky.DynamoDb;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Flasky.Lambda;
+
+/// <summary>
+/// What one Lambda execution environment builds once, at init: configuration, logging, the store's client and the
+/// API. Init time is not billed the same way and is not on any request's path, so everything expensive happens here.
+/// </summary>
+internal sealed class LambdaApplication : IDisposable
+{
+    /// <summary>Selects the in-memory store explicitly (tests, demos); never a silent fallback.</summary>
+    public const string StoreKey = "CandidateStore";
+
+    private readonly ServiceProvider _services;
+
+    private LambdaApplication(ServiceProvider services)
+    {
+        _services = services;
+        Api = services.GetRequiredService<CandidateApi>();
+        Logger = services.GetRequiredService<ILoggerFactory>().CreateLogger<Function>();
+    }
+
+    public CandidateApi Api { get; }
+
+    public ILogger Logger { get; }
+
+    public static LambdaApplication Create(IConfiguration configuration, Action<ILoggingBuilder>? logging = null)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var services = new ServiceCollection();
+        services.AddSingleton(configuration);
+        services.AddLogging(builder =>
+        {
+            // Lambda sends stdout to CloudWatch Logs: one line per entry keeps entries apart there.
+            builder.AddConfiguration(configuration.GetSection("Logging"));
+            builder.AddSimpleConsole(console =>
+            {
+                console.SingleLine = true;
+                console.IncludeScopes = false;
+            });
+            logging?.Invoke(builder);
+        });
+        services.AddSingleton(new CandidateApiOptions
+        {
+            // One log stream per execution environment: the closest thing Lambda has to an instance id.
+            InstanceId = InstanceId(configuration),
+        });
+        services.AddSingleton<CandidateApi>();
+        AddStore(services, configuration);
+        var application = new LambdaApplication(services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true }));
+
+        // Resolve the store now, in init, so the SDK client is built before the first request.
+        application._services.GetRequiredService<ICandidateStore>();
+        return application;
+    }
+
+    internal static string InstanceId(IConfiguration configuration)
+    {
+        var stream = configuration["AWS_LAMBDA_LOG_STREAM_NAME"];
+        return string.IsNullOrWhiteSpace(stream) ? Environment.MachineName : stream;
+    }
+
+    private static void AddStore(IServiceCollection services, IConfiguration configuration)
+    {
+        if (string.Equals(configuration[StoreKey], "InMemory", StringComparison.OrdinalIgnoreCase))
+        {
+            services.AddSingleton<ICandidateStore, InMemoryCandidateStore>();
+            return;
+        }
+
+        if (DynamoDbStoreOptions.IsConfigured(configuration))
+        {
+            services.AddDynamoDbCandidateStore(configuration);
+            return;
+        }
+
+        throw new InvalidOperationException(
+            $"No candidate store is configured: set DynamoDb__TableName (with AWS_REGION), or {StoreKey}=InMemory.");
+    }
+
+    public void Dispose() => _services.Dispose();
+}

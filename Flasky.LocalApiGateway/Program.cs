@@ -1,0 +1,3 @@
+using Flasky.LocalApiGateway;
+
+await LocalApiGatewayApp.Build(args).RunAsync();
