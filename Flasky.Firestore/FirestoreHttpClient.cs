@@ -9,18 +9,21 @@ namespace Flasky.Firestore;
 /// </summary>
 public static class FirestoreHttpClient
 {
-    public static HttpClient Create(FirestoreStoreOptions options)
+    public static HttpClient Create(FirestoreStoreOptions options) => Create(options, new SocketsHttpHandler
+    {
+        // New connections now and then follow DNS changes of googleapis.com; a refused connection fails fast.
+        PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+        ConnectTimeout = TimeSpan.FromSeconds(5),
+    });
+
+    /// <summary>The same client over another transport (tests: canned Firestore answers).</summary>
+    internal static HttpClient Create(FirestoreStoreOptions options, HttpMessageHandler transport)
     {
         ArgumentNullException.ThrowIfNull(options);
         var authorization = options.UsesEmulator
             ? FirestoreAuthorizationHandler.ForEmulator()
             : FirestoreAuthorizationHandler.ForApplicationDefaultCredentials();
-        authorization.InnerHandler = new SocketsHttpHandler
-        {
-            // New connections now and then follow DNS changes of googleapis.com; a refused connection fails fast.
-            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-            ConnectTimeout = TimeSpan.FromSeconds(5),
-        };
+        authorization.InnerHandler = transport;
         return new HttpClient(authorization) { Timeout = options.RequestTimeout };
     }
 }

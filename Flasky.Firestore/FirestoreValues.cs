@@ -232,7 +232,14 @@ internal static class FirestoreValues
                     writer.WriteStringValue(content.GetString());
                     return;
                 case "geoPointValue":
-                    content.WriteTo(writer);
+                    writer.WriteStartObject();
+                    foreach (var coordinate in content.EnumerateObject())
+                    {
+                        writer.WritePropertyName(coordinate.Name);
+                        WriteDouble(writer, coordinate.Value.GetDouble());
+                    }
+
+                    writer.WriteEndObject();
                     return;
             }
         }

@@ -14,7 +14,8 @@ public static class FirestoreEmulatorExtensions
     public static IResourceBuilder<FirestoreEmulatorResource> AddFirestoreEmulator(this IDistributedApplicationBuilder builder, string name)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var problem = FirestoreEmulatorCommand.FindPrerequisiteProblem(Environment.GetEnvironmentVariable("PATH"));
+        // PATH as the AppHost's configuration sees it (the environment, unless a test overrides it).
+        var problem = FirestoreEmulatorCommand.FindPrerequisiteProblem(builder.Configuration["PATH"] ?? Environment.GetEnvironmentVariable("PATH"));
         var resource = new FirestoreEmulatorResource(name, problem is null ? "gcloud" : "/bin/sh", builder.AppHostDirectory)
         {
             PrerequisiteProblem = problem,
