@@ -26,7 +26,9 @@ public sealed class FirestoreEmulatorResource(string name, string command, strin
     /// <summary>Why the emulator can't start on this machine (gcloud or its component missing), or null.</summary>
     public string? PrerequisiteProblem { get; internal init; }
 
-    /// <summary><c>host:port</c>, the form <c>FIRESTORE_EMULATOR_HOST</c> takes.</summary>
-    public ReferenceExpression HostAndPort => ReferenceExpression.Create(
-        $"{Endpoint.Property(EndpointProperty.Host)}:{Endpoint.Property(EndpointProperty.Port)}");
+    /// <summary>
+    /// <c>host:port</c>, the form <c>FIRESTORE_EMULATOR_HOST</c> takes. The address the emulator binds, not
+    /// <c>localhost</c>, which may resolve to <c>::1</c> first.
+    /// </summary>
+    public ReferenceExpression HostAndPort => ReferenceExpression.Create($"127.0.0.1:{Endpoint.Property(EndpointProperty.Port)}");
 }
