@@ -11,6 +11,12 @@ public sealed record ApiResponse(int StatusCode, string? ContentType, IReadOnlyL
 
     private static readonly KeyValuePair<string, string>[] NoHeaders = [];
 
+    /// <summary>
+    /// A body too large to hold in memory, written straight to the host's response stream (then <see cref="Body"/> is
+    /// empty and the length is unknown). It throws when it fails part-way; the host must then abort the response.
+    /// </summary>
+    public Func<Stream, CancellationToken, Task>? StreamedBody { get; init; }
+
     public static ApiResponse Empty(int statusCode) => new(statusCode, null, NoHeaders, ReadOnlyMemory<byte>.Empty);
 
     public static ApiResponse Text(int statusCode, string text, params KeyValuePair<string, string>[] headers) =>
@@ -24,4 +30,20 @@ public sealed record ApiResponse(int StatusCode, string? ContentType, IReadOnlyL
         Headers.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
 
     public string BodyText() => Encoding.UTF8.GetString(Body.Span);
+
+    /// <summary>
+    /// This response with a streamed body read into <see cref="Body"/>, for hosts that must hand over the whole body at
+    /// once (and tests). Bounded only by what the listing streams: hosts with a size cap set a byte budget instead.
+    /// </summary>
+    public async Task<ApiResponse> BufferAsync(CancellationToken cancellationToken)
+    {
+        if (StreamedBody is null)
+        {
+            return this;
+        }
+
+        using var buffer = new MemoryStream();
+        await StreamedBody(buffer, cancellationToken).ConfigureAwait(false);
+        return this with { Body = buffer.ToArray(), StreamedBody = null };
+    }
 }

@@ -50,6 +50,34 @@ public sealed class FirestoreEmulatorResourceTests
         Assert.NotNull(await store.GetAsync(name, timeout.Token));
     }
 
+    // The outage tests stop and restart this resource: stopping must stop the emulator's Java process too (gcloud
+    // only wraps it), or the port stays taken and the restart fails.
+    [Fact]
+    public async Task Stopping_the_resource_stops_the_emulator_and_starting_it_again_recovers()
+    {
+        using var timeout = new CancellationTokenSource(Timeout);
+        var builder = DistributedApplicationTestingBuilder.Create(["DcpPublisher:RandomizePorts=true"]);
+        var firestore = builder.AddFirestoreEmulator("firestore");
+        await using var running = await builder.BuildAsync(timeout.Token);
+        await running.StartAsync(timeout.Token);
+        await running.ResourceNotifications.WaitForResourceHealthyAsync("firestore", timeout.Token);
+        var port = firestore.Resource.Endpoint.Port;
+
+        var stop = await running.ResourceCommands.ExecuteCommandAsync("firestore", KnownResourceCommands.StopCommand, timeout.Token);
+        Assert.True(stop.Success, stop.Message);
+        await running.ResourceNotifications.WaitForResourceAsync(
+            "firestore", e => e.Snapshot.State?.Text is "Exited" or "Finished" or "Stopped", timeout.Token);
+        using (var probe = new System.Net.Sockets.TcpClient())
+        {
+            await Assert.ThrowsAnyAsync<System.Net.Sockets.SocketException>(
+                () => probe.ConnectAsync(System.Net.IPAddress.Loopback, port, timeout.Token).AsTask());
+        }
+
+        var start = await running.ResourceCommands.ExecuteCommandAsync("firestore", KnownResourceCommands.StartCommand, timeout.Token);
+        Assert.True(start.Success, start.Message);
+        await running.ResourceNotifications.WaitForResourceHealthyAsync("firestore", timeout.Token);
+    }
+
     [Fact]
     public async Task Without_gcloud_the_resource_fails_with_what_to_install()
     {
