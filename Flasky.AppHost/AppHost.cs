@@ -45,5 +45,7 @@ builder.AddProject<Projects.Flasky_Lambda>("lambda")
     .WithEnvironment("AWS_SECRET_ACCESS_KEY", "dynamodblocal")
     .WaitFor(dynamodb)
     .WithLambdaRuntimeApi(apiGateway);
+// GCP: the official Firestore emulator (gcloud CLI + its emulator component; without them only this resource fails).
+var firestore = builder.AddFirestoreEmulator("firestore");
 
 builder.Build().Run();
