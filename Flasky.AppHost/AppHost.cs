@@ -19,4 +19,7 @@ builder.AddProject<Projects.Flasky_Functions>("functions")
     .WithHttpHealthCheck("/health")
     .WithUrlForEndpoint("http", url => url.DisplayText = "API (needs the function key)");
 
+// GCP: the official Firestore emulator (gcloud CLI + its emulator component; without them only this resource fails).
+var firestore = builder.AddFirestoreEmulator("firestore");
+
 builder.Build().Run();
