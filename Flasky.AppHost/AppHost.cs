@@ -11,12 +11,13 @@ var functionKey = builder.AddParameter(
     secret: true,
     persist: true);
 
-// The Azure Functions app, served by its own local host (Functions Core Tools can't run here).
+// The Azure Functions app, served by its own local host (Functions Core Tools can't run here). Its health endpoints
+// live on a loopback management port of their own, so the API port serves only the contract.
 builder.AddProject<Projects.Flasky_Functions>("functions")
     .WithReference(cosmos)
     .WaitFor(cosmos)
     .WithEnvironment("FunctionKeys__Host__default", functionKey)
-    .WithHttpHealthCheck("/health")
+    .WithManagementEndpoint()
     .WithUrlForEndpoint("http", url => url.DisplayText = "API (needs the function key)");
 
 // GCP: the official Firestore emulator (gcloud CLI + its emulator component; without them only this resource fails).

@@ -1,4 +1,5 @@
 using Flasky.Core.Http;
+using Flasky.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -34,7 +35,7 @@ public sealed class CandidateFunctions(CandidateApi api)
 
     private async Task<IActionResult> HandleAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var response = await api.HandleAsync(HttpAdapter.ToApiRequest(request), cancellationToken).ConfigureAwait(false);
+        var response = await api.HandleAsync(ApiHttpAdapter.ToApiRequest(request), cancellationToken).ConfigureAwait(false);
         return new ApiResponseResult(response);
     }
 }

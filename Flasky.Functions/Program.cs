@@ -33,5 +33,5 @@ builder.AddServiceDefaults(new ServiceDefaultsOptions
         }
     },
 });
-builder.Services.AddCandidateApi(builder.Configuration);
+builder.Services.AddAzureCandidateApi(builder.Configuration);
 await builder.Build().RunAsync();

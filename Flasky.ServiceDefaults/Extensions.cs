@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -106,19 +104,6 @@ public static class Extensions
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
         return builder;
-    }
-
-    /// <summary>Maps <c>/health</c> (every check) and <c>/alive</c> (liveness only), in Development only.</summary>
-    public static WebApplication MapDefaultEndpoints(this WebApplication app)
-    {
-        ArgumentNullException.ThrowIfNull(app);
-        if (app.Environment.IsDevelopment())
-        {
-            app.MapHealthChecks(HealthEndpointPath);
-            app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") });
-        }
-
-        return app;
     }
 
     private static bool IsTelemetryExport(Uri? uri) =>

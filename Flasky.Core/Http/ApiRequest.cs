@@ -10,6 +10,12 @@ namespace Flasky.Core.Http;
 /// <param name="Body">The request body; read only when the API needs it.</param>
 public sealed record ApiRequest(string Method, string RawTarget, string? ContentType, Stream Body)
 {
+    /// <summary>
+    /// The still-encoded path prefix the host serves the API under (an API Gateway stage, a route prefix), without a
+    /// trailing slash; empty when none. <see cref="RawTarget"/> never includes it; links the API returns start with it.
+    /// </summary>
+    public string PathBase { get; init; } = "";
+
     public static ApiRequest WithoutBody(string method, string rawTarget) =>
         new(method, rawTarget, null, Stream.Null);
 }

@@ -11,6 +11,12 @@ public sealed record ApiResponse(int StatusCode, string? ContentType, IReadOnlyL
 
     private static readonly KeyValuePair<string, string>[] NoHeaders = [];
 
+    /// <summary>
+    /// A body too large to hold in memory, written straight to the host's response stream (then <see cref="Body"/> is
+    /// empty and the length is unknown). It throws when it fails part-way; the host must then abort the response.
+    /// </summary>
+    public Func<Stream, CancellationToken, Task>? StreamedBody { get; init; }
+
     public static ApiResponse Empty(int statusCode) => new(statusCode, null, NoHeaders, ReadOnlyMemory<byte>.Empty);
 
     public static ApiResponse Text(int statusCode, string text, params KeyValuePair<string, string>[] headers) =>

@@ -44,7 +44,7 @@ public sealed partial class CandidateApi(ICandidateStore store, CandidateApiOpti
             return route switch
             {
                 ApiRoute.Gtg => await GoodToGoAsync(query, cancellationToken).ConfigureAwait(false),
-                ApiRoute.Candidates => await ListAsync(query, cancellationToken).ConfigureAwait(false),
+                ApiRoute.Candidates => await ListAsync(request, query, cancellationToken).ConfigureAwait(false),
                 _ when method == "GET" => await GetAsync(rawName!, cancellationToken).ConfigureAwait(false),
                 _ => await PostAsync(rawName!, request, cancellationToken).ConfigureAwait(false),
             };
@@ -147,7 +147,7 @@ public sealed partial class CandidateApi(ICandidateStore store, CandidateApiOpti
         }));
     }
 
-    private async Task<ApiResponse> ListAsync(QueryParameters query, CancellationToken cancellationToken)
+    private async Task<ApiResponse> ListAsync(ApiRequest request, QueryParameters query, CancellationToken cancellationToken)
     {
         int? limit = null;
         var limitText = query.Get("limit");
@@ -217,7 +217,7 @@ public sealed partial class CandidateApi(ICandidateStore store, CandidateApiOpti
             return ApiResponse.JsonBody(200, body);
         }
 
-        var link = $"</candidates?limit={limit}&next={PageToken.Encode(continuation)}>; rel=\"next\"";
+        var link = $"<{request.PathBase}/candidates?limit={limit}&next={PageToken.Encode(continuation)}>; rel=\"next\"";
         return ApiResponse.JsonBody(200, body, new KeyValuePair<string, string>("Link", link));
     }
 

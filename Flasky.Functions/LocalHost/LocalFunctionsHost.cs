@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Flasky.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -31,12 +32,12 @@ internal static partial class LocalFunctionsHost
             ActivitySources = [ActivitySourceName],
             SensitiveQueryParameters = [FunctionKeys.QueryName],
         });
-        builder.Services.AddCandidateApi(builder.Configuration);
+        builder.Services.AddAzureCandidateApi(builder.Configuration);
         builder.Services.AddSingleton(FunctionKeys.FromConfiguration(builder.Configuration));
         configure?.Invoke(builder);
 
         var app = builder.Build();
-        app.MapDefaultEndpoints();
+        app.UseManagementEndpoint();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LocalFunctionsHost));
         var keys = app.Services.GetRequiredService<FunctionKeys>();
         foreach (var function in FunctionEndpoint.Discover(typeof(LocalFunctionsHost).Assembly))

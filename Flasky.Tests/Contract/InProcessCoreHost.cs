@@ -1,7 +1,7 @@
 using System.Net;
 using Flasky.Core.Http;
 using Flasky.Core.Storage;
-using Flasky.Functions;
+using Flasky.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -16,7 +16,7 @@ namespace Flasky.Tests.Contract;
 
 /// <summary>
 /// The thinnest possible host: Kestrel on a free loopback port handing every request to <see cref="CandidateApi"/>
-/// over an <see cref="InMemoryCandidateStore"/>, through the Functions app's own HTTP adapter. With
+/// over an <see cref="InMemoryCandidateStore"/>, through the hosting layer's HTTP adapter. With
 /// <see cref="InProcessCoreHostOptions"/> it can be broken on purpose. (Keyed hosts: use the Functions local host.)
 /// </summary>
 internal sealed class InProcessCoreHost : IAsyncDisposable
@@ -46,10 +46,10 @@ internal sealed class InProcessCoreHost : IAsyncDisposable
 
         app.Run(async context =>
         {
-            var request = HttpAdapter.ToApiRequest(context.Request);
+            var request = ApiHttpAdapter.ToApiRequest(context.Request);
             var response = await api.HandleAsync(request, context.RequestAborted);
             response = options.Tamper?.Invoke(request, response) ?? response;
-            await HttpAdapter.WriteAsync(response, context.Response);
+            await ApiHttpAdapter.WriteAsync(response, context.Response, context.RequestAborted);
         });
 
         await app.StartAsync(cancellationToken);
