@@ -12,12 +12,17 @@ public sealed class AppHostFixture : IAsyncLifetime
 {
     public const string FunctionsResource = "functions";
     public const string CosmosResource = "cosmos";
+    public const string CloudRunFrontResource = "cloudrun-front";
+    public const string FirestoreResource = "firestore";
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
     private DistributedApplication? _app;
 
     /// <summary>A fresh key per run, given to the AppHost's secret parameter instead of the generated one.</summary>
     public string FunctionKey { get; } = "it-" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20));
+
+    /// <summary>A fresh token-signing key per run, given to the AppHost's secret parameter instead of the persisted one.</summary>
+    public string TokenSigningKey { get; } = Flasky.LocalCloudRun.SigningKey.GeneratePkcs8Base64();
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The AppHost has not started.");
 
@@ -27,11 +32,12 @@ public sealed class AppHostFixture : IAsyncLifetime
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Flasky_AppHost>(
-            [$"Parameters:function-key={FunctionKey}", "DcpPublisher:RandomizePorts=true"],
+            [$"Parameters:function-key={FunctionKey}", $"Parameters:gcp-token-signing-key={TokenSigningKey}", "DcpPublisher:RandomizePorts=true"],
             timeout.Token);
         _app = await builder.BuildAsync(timeout.Token);
         await _app.StartAsync(timeout.Token);
         await _app.ResourceNotifications.WaitForResourceHealthyAsync(FunctionsResource, timeout.Token);
+        await _app.ResourceNotifications.WaitForResourceHealthyAsync(CloudRunFrontResource, timeout.Token);
     }
 
     public async Task DisposeAsync()
