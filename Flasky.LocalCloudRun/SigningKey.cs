@@ -17,8 +17,14 @@ public sealed class SigningKey : IDisposable
         _rsa = rsa;
         var publicKey = new RsaSecurityKey(rsa.ExportParameters(includePrivateParameters: false));
         KeyId = Base64UrlEncoder.Encode(publicKey.ComputeJwkThumbprint());
-        PrivateKey = new RsaSecurityKey(rsa) { KeyId = KeyId };
-        PublicKey = new RsaSecurityKey(rsa.ExportParameters(includePrivateParameters: false)) { KeyId = KeyId };
+        // Microsoft.IdentityModel caches signature providers by key id across key objects; a key loaded again (the
+        // same kid) after this one is disposed would otherwise be handed this one's disposed RSA.
+        PrivateKey = new RsaSecurityKey(rsa) { KeyId = KeyId, CryptoProviderFactory = new CryptoProviderFactory { CacheSignatureProviders = false } };
+        PublicKey = new RsaSecurityKey(rsa.ExportParameters(includePrivateParameters: false))
+        {
+            KeyId = KeyId,
+            CryptoProviderFactory = new CryptoProviderFactory { CacheSignatureProviders = false },
+        };
     }
 
     public string KeyId { get; }

@@ -12,6 +12,7 @@ public sealed class CloudRunFrontContractTests(InProcessCloudRun cloudRun) : Htt
 {
     protected override ContractTarget Target => new(cloudRun.Front.ApiAddress, IdTokenAuthenticator.WithToken(cloudRun.MintToken()));
 
-    // The in-memory store goes away with the test run.
-    protected override ContractRunOptions Options => base.Options with { WriteEdgeNames = true };
+    // The in-memory store goes away with the test run; 20 s per request because a cold first request on a busy
+    // two-core machine has taken more than 5 s.
+    protected override ContractRunOptions Options => base.Options with { RequestTimeout = TimeSpan.FromSeconds(20), WriteEdgeNames = true };
 }

@@ -245,6 +245,18 @@ public sealed class IdTokenVerifierTests : IDisposable
         Assert.NotEqual(_key.KeyId, other.KeyId);
     }
 
+    [Fact]
+    public async Task The_same_key_loaded_again_after_the_first_copy_is_disposed_still_signs_and_verifies()
+    {
+        // The library caches signature providers by kid: a reloaded key must not be handed the disposed one's RSA.
+        var first = SigningKey.FromPkcs8Base64(_pkcs8);
+        _ = IdTokens.Create(first, TestTokens.Audience, TestTokens.Now, IdTokens.DefaultLifetime);
+        first.Dispose();
+        using var again = SigningKey.FromPkcs8Base64(_pkcs8);
+        var token = IdTokens.Create(again, TestTokens.Audience, TestTokens.Now, IdTokens.DefaultLifetime);
+        Assert.Equal(InvokerVerdict.Accepted, (await _verifier.VerifyAsync(token)).Verdict);
+    }
+
     private async Task AssertInvalidAsync(string token, string? reason = null)
     {
         var result = await _verifier.CheckAsync(null, "Bearer " + token);
