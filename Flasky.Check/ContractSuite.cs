@@ -48,6 +48,7 @@ public static class ContractSuite
 
         new("routing: unknown paths are 404 text/plain Not Found", RoutingChecks.UnknownPathNotFoundAsync),
         new("routing: a wrong method is 405 with an Allow header", RoutingChecks.WrongMethodAsync),
+        new("routing: /health and /alive are not API paths (404)", ManagementChecks.HealthPathsNotFoundAsync),
 
         new("candidates: lists the candidates this run wrote", ListingChecks.ListsThisRunAsync),
         new("candidates: limit pages follow Link rel=next to the end, without repeats", ListingChecks.PagesFollowLinkAsync),
@@ -59,6 +60,7 @@ public static class ContractSuite
         new("auth: no credentials are rejected on every route", AuthChecks.NoCredentialsRejectedAsync, NeedsCredentials: true),
         new("auth: wrong credentials are rejected on every route", AuthChecks.WrongCredentialsRejectedAsync, NeedsCredentials: true),
         new("auth: a POST with wrong credentials writes nothing", AuthChecks.WrongCredentialsWriteNothingAsync, NeedsCredentials: true),
+        new("auth: /health and /alive without credentials are rejected", ManagementChecks.HealthPathsNeedCredentialsAsync, NeedsCredentials: true),
     ];
 
     /// <summary>The check with exactly this name.</summary>

@@ -30,4 +30,20 @@ public sealed record ApiResponse(int StatusCode, string? ContentType, IReadOnlyL
         Headers.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
 
     public string BodyText() => Encoding.UTF8.GetString(Body.Span);
+
+    /// <summary>
+    /// This response with a streamed body read into <see cref="Body"/>, for hosts that must hand over the whole body at
+    /// once (and tests). Bounded only by what the listing streams: hosts with a size cap set a byte budget instead.
+    /// </summary>
+    public async Task<ApiResponse> BufferAsync(CancellationToken cancellationToken)
+    {
+        if (StreamedBody is null)
+        {
+            return this;
+        }
+
+        using var buffer = new MemoryStream();
+        await StreamedBody(buffer, cancellationToken).ConfigureAwait(false);
+        return this with { Body = buffer.ToArray(), StreamedBody = null };
+    }
 }

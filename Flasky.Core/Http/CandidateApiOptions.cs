@@ -10,4 +10,11 @@ public sealed class CandidateApiOptions
 
     /// <summary>How many candidates to ask the store for at once when a listing has no <c>limit</c>.</summary>
     public int StorePageSize { get; set; } = 1000;
+
+    /// <summary>
+    /// The most body bytes one listing response may hold, on a host whose platform caps responses (Lambda: 6 MB minus
+    /// its envelope). A listing that would exceed it returns the candidates that fit and a <c>Link</c> to the rest.
+    /// Null (Kestrel hosts): the unpaged listing is streamed instead.
+    /// </summary>
+    public long? ResponseByteBudget { get; set; }
 }

@@ -31,7 +31,7 @@ public sealed class ContractSuiteSelfTests
 
         // The routing rule, and the error-body check, which provokes a 404 on an unknown path among its errors.
         Assert.Equal(
-            ["errors: bodies never leak internals", "routing: unknown paths are 404 text/plain Not Found"],
+            ["errors: bodies never leak internals", "routing: /health and /alive are not API paths (404)", "routing: unknown paths are 404 text/plain Not Found"],
             failed.Select(f => f.Name).Order(StringComparer.Ordinal));
         Assert.All(failed, f => Assert.Matches(@"^expected 404, got GET /\S* → 500 text/plain ""Not Found""$", f.Reason));
 
@@ -91,7 +91,12 @@ public sealed class ContractSuiteSelfTests
         Assert.DoesNotContain(wrongKey, text, StringComparison.Ordinal);
         Assert.Contains(lines, l => l.StartsWith("Writes only candidates named flasky-check-", StringComparison.Ordinal));
 
-        string[] rejectionChecks = ["auth: no credentials are rejected on every route", "auth: wrong credentials are rejected on every route"];
+        string[] rejectionChecks =
+        [
+            "auth: no credentials are rejected on every route",
+            "auth: wrong credentials are rejected on every route",
+            "auth: /health and /alive without credentials are rejected",
+        ];
         var results = lines.Where(l => l.StartsWith('✓') || l.StartsWith('✗')).ToList();
         Assert.Equal(ContractSuite.All.Count, results.Count);
         foreach (var result in results)
@@ -105,7 +110,7 @@ public sealed class ContractSuiteSelfTests
             Assert.Contains("401", result, StringComparison.Ordinal);
         }
 
-        Assert.Equal($"2 passed, {ContractSuite.All.Count - 2} failed", lines[^1]);
+        Assert.Equal($"{rejectionChecks.Length} passed, {ContractSuite.All.Count - rejectionChecks.Length} failed", lines[^1]);
     }
 
     [Fact]

@@ -1,4 +1,4 @@
-namespace Flasky.Tests.Infrastructure;
+namespace Flasky.Tests;
 
 /// <summary>The checkout the tests were built from: the nearest ancestor of the test binaries holding Flasky.sln.</summary>
 internal static class RepositoryRoot
