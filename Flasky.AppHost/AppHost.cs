@@ -48,4 +48,8 @@ builder.AddProject<Projects.Flasky_Lambda>("lambda")
 // GCP: the official Firestore emulator (gcloud CLI + its emulator component; without them only this resource fails).
 var firestore = builder.AddFirestoreEmulator("firestore");
 
+// The Cloud Run host on $PORT, and in front of it the local stand-in for Cloud Run's IAM invoker check (ID tokens).
+var cloudRun = builder.AddCloudRunHost("cloudrun", firestore);
+builder.AddLocalCloudRunFront("cloudrun-front", cloudRun, port: 7073);
+
 builder.Build().Run();

@@ -5,7 +5,7 @@ using Flasky.Check.Auth;
 namespace Flasky.Check;
 
 /// <summary>
-/// <c>Flasky.Check &lt;base-url&gt; [--function-key KEY] [--timeout SECONDS] [--edge-names] [--check NAME]…</c>:
+/// <c>Flasky.Check &lt;base-url&gt; [--function-key KEY | --id-token TOKEN | --id-token-command CMD] [--timeout SECONDS] [--edge-names] [--check NAME]…</c>:
 /// one line per check, then <c>N passed, N failed</c>. Exit code 0 when all passed, 1 when any failed, 2 for usage errors.
 /// </summary>
 public static class Program
@@ -15,11 +15,15 @@ public static class Program
     public const int UsageError = 2;
 
     private const string Usage = """
-        Usage: Flasky.Check <base-url> [--function-key KEY | --sigv4 REGION] [--timeout SECONDS] [--edge-names] [--check NAME]...
+        Usage: Flasky.Check <base-url> [--function-key KEY | --sigv4 REGION | --id-token TOKEN | --id-token-command CMD] [--timeout SECONDS] [--edge-names] [--check NAME]...
           <base-url>            the host's root, e.g. http://localhost:7071 or https://<app>.azurewebsites.net
           --function-key KEY    Azure Functions key, sent as x-functions-key; also checks how bad keys are rejected
           --sigv4 REGION        AWS API Gateway with AWS_IAM: signs every request (SigV4, execute-api) with
                                 AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN; also checks rejections
+          --id-token TOKEN      Cloud Run: a Google ID token for the service URL, sent as Authorization: Bearer;
+                                also checks that missing (403), badly signed, expired and other-audience tokens (401) are refused
+          --id-token-command CMD  as --id-token, with the token printed by CMD (run by the shell, again after 45 minutes),
+                                e.g. "gcloud auth print-identity-token --audiences=https://<service>.run.app"
           --timeout SECONDS     the longest one HTTP request may take (default 10)
           --edge-names          also write the exact names ".", ".." and "__x__" (only for a throw-away store)
           --check NAME          run only this check (repeatable); names as printed
@@ -123,6 +127,26 @@ public static class Program
                         return false;
                     }
 
+                    break;
+                case "--id-token":
+                    var token = Value();
+                    if (string.IsNullOrWhiteSpace(token))
+                    {
+                        error = "--id-token needs a token.";
+                        return false;
+                    }
+
+                    authenticator = IdTokenAuthenticator.WithToken(token);
+                    break;
+                case "--id-token-command":
+                    var command = Value();
+                    if (string.IsNullOrWhiteSpace(command))
+                    {
+                        error = "--id-token-command needs a command that prints a token.";
+                        return false;
+                    }
+
+                    authenticator = IdTokenAuthenticator.WithCommand(command);
                     break;
                 case "--timeout":
                     if (!double.TryParse(Value(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) || seconds is <= 0 or > 600)

@@ -19,6 +19,9 @@ public interface IRequestAuthenticator
     /// <summary>The same scheme sending no credentials at all.</summary>
     IRequestAuthenticator WithoutCredentials();
 
+    /// <summary>Every kind of wrong credentials the suite should see refused, each with what it is; by default one.</summary>
+    IReadOnlyList<(string What, IRequestAuthenticator Credentials)> WrongCredentialVariants() => [("wrong credentials", WithWrongCredentials())];
+
     /// <summary>Removes every secret this authenticator holds from <paramref name="text"/>, so a reason never shows one.</summary>
     string Redact(string text);
 }
@@ -40,7 +43,7 @@ public enum AuthScheme
 
     /// <summary>
     /// GCP Cloud Run IAM invoker: <c>Authorization: Bearer</c> with a Google-signed ID token for the service URL.
-    /// Not implemented yet: a later issue adds it, rejecting as <see cref="AuthRejection.CloudRun"/>.
+    /// See <see cref="IdTokenAuthenticator"/>: a missing token is 403, a token that fails verification 401.
     /// </summary>
     GoogleIdToken,
 }

@@ -15,6 +15,8 @@ public sealed class AppHostFixture : IAsyncLifetime
     public const string ApiGatewayResource = "apigateway";
     public const string LambdaResource = "lambda";
     public const string DynamoDbResource = "dynamodb";
+    public const string CloudRunFrontResource = "cloudrun-front";
+    public const string FirestoreResource = "firestore";
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
     private DistributedApplication? _app;
@@ -26,6 +28,9 @@ public sealed class AppHostFixture : IAsyncLifetime
     public string AwsAccessKeyId { get; } = "AKIA" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
 
     public string AwsSecretAccessKey { get; } = "it-" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20));
+
+    /// <summary>A fresh token-signing key per run, given to the AppHost's secret parameter instead of the persisted one.</summary>
+    public string TokenSigningKey { get; } = Flasky.LocalCloudRun.SigningKey.GeneratePkcs8Base64();
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The AppHost has not started.");
 
@@ -41,6 +46,7 @@ public sealed class AppHostFixture : IAsyncLifetime
                 $"Parameters:function-key={FunctionKey}",
                 $"Parameters:aws-access-key-id={AwsAccessKeyId}",
                 $"Parameters:aws-secret-access-key={AwsSecretAccessKey}",
+                $"Parameters:gcp-token-signing-key={TokenSigningKey}",
                 "DcpPublisher:RandomizePorts=true",
             ],
             timeout.Token);
@@ -50,6 +56,7 @@ public sealed class AppHostFixture : IAsyncLifetime
         await _app.ResourceNotifications.WaitForResourceHealthyAsync(ApiGatewayResource, timeout.Token);
         await _app.ResourceNotifications.WaitForResourceHealthyAsync(DynamoDbResource, timeout.Token);
         await _app.ResourceNotifications.WaitForResourceAsync(LambdaResource, KnownResourceStates.Running, timeout.Token);
+        await _app.ResourceNotifications.WaitForResourceHealthyAsync(CloudRunFrontResource, timeout.Token);
     }
 
     public async Task DisposeAsync()

@@ -1,0 +1,4 @@
+using Flasky.CloudRun;
+
+await using var app = CloudRunHost.Build(args);
+await app.RunAsync();
