@@ -1,6 +1,3 @@
-using System.Buffers.Text;
-using System.Text;
-
 namespace Flasky.Core.Http;
 
 /// <summary>
@@ -11,29 +8,8 @@ internal static class PageToken
 {
     private const string Version = "1.";
 
-    public static string Encode(string storeContinuation) =>
-        Version + Base64Url.EncodeToString(Encoding.UTF8.GetBytes(storeContinuation));
+    public static string Encode(string storeContinuation) => Version + Base64UrlText.Encode(storeContinuation);
 
-    public static string? TryDecode(string token)
-    {
-        if (!token.StartsWith(Version, StringComparison.Ordinal))
-        {
-            return null;
-        }
-
-        var payload = token.AsSpan(Version.Length);
-        if (payload.IsEmpty || !Base64Url.IsValid(payload))
-        {
-            return null;
-        }
-
-        try
-        {
-            return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(Base64Url.DecodeFromChars(payload));
-        }
-        catch (Exception ex) when (ex is FormatException or DecoderFallbackException)
-        {
-            return null;
-        }
-    }
+    public static string? TryDecode(string token) =>
+        token.StartsWith(Version, StringComparison.Ordinal) ? Base64UrlText.TryDecode(token.AsSpan(Version.Length)) : null;
 }

@@ -1,4 +1,3 @@
-using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 using Flasky.Core.Names;
@@ -94,32 +93,14 @@ public sealed class DocumentIdRule
     public static string Encode(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return EncodedPrefix + Base64Url.EncodeToString(Encoding.UTF8.GetBytes(name));
+        return EncodedPrefix + Base64UrlText.Encode(name);
     }
 
     /// <summary>The name an encoded id holds; null for a plain id or anything that is not a valid encoding.</summary>
     public static string? TryDecode(string id)
     {
         ArgumentNullException.ThrowIfNull(id);
-        if (!id.StartsWith(EncodedPrefix, StringComparison.Ordinal))
-        {
-            return null;
-        }
-
-        var payload = id.AsSpan(EncodedPrefix.Length);
-        if (payload.IsEmpty || !Base64Url.IsValid(payload))
-        {
-            return null;
-        }
-
-        try
-        {
-            return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(Base64Url.DecodeFromChars(payload));
-        }
-        catch (Exception ex) when (ex is FormatException or DecoderFallbackException)
-        {
-            return null;
-        }
+        return id.StartsWith(EncodedPrefix, StringComparison.Ordinal) ? Base64UrlText.TryDecode(id.AsSpan(EncodedPrefix.Length)) : null;
     }
 
     private bool IsAllowed(Rune rune)

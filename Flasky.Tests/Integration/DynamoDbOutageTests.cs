@@ -20,7 +20,8 @@ public sealed class DynamoDbOutageTests(AppHostFixture fixture)
         var ct = timeout.Token;
         using var client = fixture.CreateAwsClient(TimeSpan.FromSeconds(60));
         var name = "aws-outage-" + Guid.NewGuid().ToString("N");
-        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync(new Uri($"/candidate/{name}-before", UriKind.Relative), null, ct)).StatusCode);
+        var before = await client.PostAsync(new Uri($"/candidate/{name}-before", UriKind.Relative), Json("{}"), ct);
+        Assert.True(before.StatusCode == HttpStatusCode.OK, $"before the outage: {(int)before.StatusCode} {await before.Content.ReadAsStringAsync(ct)}");
         var lambdaStartedAt = await LambdaStartedAtAsync(ct);
 
         await fixture.StopAsync(AppHostFixture.DynamoDbResource, ct);

@@ -157,7 +157,8 @@ const server = createHttpsServer({ keepAlive: true });
 //   DELETE /_emulator/throttle                        → normal service again
 //   GET /_emulator/throttle                           → {"retryAfterMs": …|null, "throttled": <requests answered 429>}
 const throttle = { retryAfterMs: null, throttled: 0 };
-const [cosmosHandler] = server.listeners("request");
+// Every listener the package registered runs as before, in order, unless the switch answers first.
+const cosmosHandlers = server.listeners("request");
 server.removeAllListeners("request");
 server.on("request", (req, res) => {
   if (req.url === "/_emulator/throttle") {
@@ -176,7 +177,10 @@ server.on("request", (req, res) => {
     res.end(JSON.stringify({ code: "TooManyRequests", message: "Request rate is large. (local server throttling switch)" }));
     return undefined;
   }
-  return cosmosHandler(req, res);
+  for (const handler of cosmosHandlers) {
+    handler.call(server, req, res);
+  }
+  return undefined;
 });
 
 function controlThrottle(req, res) {
