@@ -34,20 +34,17 @@ public sealed class FunctionsHostDetectionTests
         }));
 
     [Fact]
-    public void The_platform_instance_id_wins_in_the_documented_order_and_blank_values_are_ignored()
+    public void The_azure_instance_id_comes_from_website_instance_id_and_blank_values_are_ignored()
     {
         var all = new Dictionary<string, string>
         {
             ["WEBSITE_INSTANCE_ID"] = "azure-instance",
             ["AWS_LAMBDA_LOG_STREAM_NAME"] = "2026/11/30/[$LATEST]abc",
-            ["CLOUD_RUN_EXECUTION"] = "job-execution",
         };
 
-        Assert.Equal("azure-instance", CandidateApiOptions.ResolveInstanceId(all.GetValueOrDefault));
+        Assert.Equal("azure-instance", Flasky.Functions.CandidateApiServices.InstanceId(all.GetValueOrDefault));
         all["WEBSITE_INSTANCE_ID"] = "  ";
-        Assert.Equal("2026/11/30/[$LATEST]abc", CandidateApiOptions.ResolveInstanceId(all.GetValueOrDefault));
-        all.Remove("AWS_LAMBDA_LOG_STREAM_NAME");
-        Assert.Equal("job-execution", CandidateApiOptions.ResolveInstanceId(all.GetValueOrDefault));
-        Assert.Equal(Environment.MachineName, CandidateApiOptions.ResolveInstanceId(_ => null));
+        Assert.Equal(Environment.MachineName, Flasky.Functions.CandidateApiServices.InstanceId(all.GetValueOrDefault));
+        Assert.Equal(Environment.MachineName, Flasky.Functions.CandidateApiServices.InstanceId(_ => null));
     }
 }
