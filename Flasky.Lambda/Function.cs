@@ -49,7 +49,10 @@ public sealed partial class Function
 
         using var activity = StartActivity(request);
         var started = Stopwatch.GetTimestamp();
-        var response = await _application.Api.HandleAsync(HttpApiMapping.ToApiRequest(request), cancellationToken).ConfigureAwait(false);
+        var handled = await _application.Api.HandleAsync(HttpApiMapping.ToApiRequest(request), cancellationToken).ConfigureAwait(false);
+
+        // A Lambda response is one JSON document: a listing is never streamed here, it is cut to the budget instead.
+        var response = await handled.BufferAsync(cancellationToken).ConfigureAwait(false);
         activity?.SetTag("http.response.status_code", response.StatusCode);
         var elapsed = Stopwatch.GetElapsedTime(started);
         LogInvoked(_application.Logger, request.RequestContext?.Http?.Method, response.StatusCode, elapsed.TotalMilliseconds);

@@ -25,6 +25,14 @@ internal sealed class LambdaApplication : IDisposable
         Logger = services.GetRequiredService<ILoggerFactory>().CreateLogger<Function>();
     }
 
+    /// <summary>
+    /// The most body bytes one listing may hold. Lambda caps a response at 6 MB (6,291,456 bytes, "Invocation payload"
+    /// quota), and the body travels as a JSON string inside the payload-2.0 envelope, where System.Text.Json may write
+    /// any byte as a six-character escape. 1,000,000 raw bytes can't exceed 6,000,000 escaped, leaving room for the
+    /// envelope, so a listing never hits the cap: what doesn't fit goes behind the Link header.
+    /// </summary>
+    public const long ListingBodyBudget = 1_000_000;
+
     public CandidateApi Api { get; }
 
     public ILogger Logger { get; }
@@ -49,6 +57,7 @@ internal sealed class LambdaApplication : IDisposable
         {
             // One log stream per execution environment: the closest thing Lambda has to an instance id.
             InstanceId = InstanceId(configuration),
+            ResponseByteBudget = ListingBodyBudget,
         });
         services.AddSingleton<CandidateApi>();
         AddStore(services, configuration);

@@ -9,7 +9,7 @@ namespace Flasky.Tests.Aws;
 /// Flasky.Lambda in its own process behind the Runtime API (in-memory store).
 /// </summary>
 public sealed class LambdaFrontContractTests(LambdaFrontFixture fixture)
-    : HttpContractTests, IClassFixture<LambdaFrontFixture>
+    : AuthenticatedHttpContractTests, IClassFixture<LambdaFrontFixture>
 {
     protected override ContractTarget Target => new(
         fixture.Front.BaseAddress,

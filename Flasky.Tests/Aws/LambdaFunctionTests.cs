@@ -58,6 +58,49 @@ public sealed class LambdaFunctionTests
     }
 
     [Fact]
+    public async Task An_unpaged_listing_fits_lambdas_payload_cap_and_links_to_the_rest_until_every_candidate_is_seen()
+    {
+        // ~14 MB of candidates (each quote is written as \u0022): one response would break the 6 MB cap many times over.
+        var function = CreateFunction();
+        var attributes = JsonSerializer.Serialize(new { quotes = new string('"', 600) });
+        const int count = 4000;
+        for (var i = 0; i < count; i++)
+        {
+            var post = await InvokeAsync(function, Event("POST", $"/candidate/big{i}", body: attributes, contentType: "application/json"));
+            Assert.Equal(200, post.GetProperty("statusCode").GetInt32());
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var (path, query) = ("/candidates", "");
+        for (var pages = 1; ; pages++)
+        {
+            Assert.True(pages <= 40, $"the listing keeps linking: {seen.Count} seen after {pages - 1} pages, next {path}?{query}");
+            var payload = await InvokeRawAsync(function, Event("GET", path, query));
+            Assert.True(payload.Length < 6_291_456, $"a {payload.Length}-byte response breaks Lambda's 6 MB cap");
+            using var document = JsonDocument.Parse(payload);
+            var response = document.RootElement;
+            Assert.Equal(200, response.GetProperty("statusCode").GetInt32());
+            var body = response.GetProperty("body").GetString()!;
+            Assert.True(Encoding.UTF8.GetByteCount(body) <= LambdaApplication.ListingBodyBudget);
+            using var array = JsonDocument.Parse(body);
+            foreach (var candidate in array.RootElement.EnumerateArray())
+            {
+                Assert.True(seen.Add(candidate.GetProperty("CandidateName").GetString()!), "a candidate was listed twice");
+            }
+
+            if (!response.GetProperty("headers").TryGetProperty("Link", out var link))
+            {
+                break;
+            }
+
+            var target = link.GetString()![1..link.GetString()!.IndexOf('>', StringComparison.Ordinal)];
+            (path, query) = (target[..target.IndexOf('?', StringComparison.Ordinal)], target[(target.IndexOf('?', StringComparison.Ordinal) + 1)..]);
+        }
+
+        Assert.Equal(count, seen.Count);
+    }
+
+    [Fact]
     public async Task A_base64_body_is_decoded_and_json_comes_back_as_text()
     {
         var function = CreateFunction();
@@ -100,6 +143,14 @@ public sealed class LambdaFunctionTests
         }
 
         return new Function(LambdaApplication.Create(new ConfigurationBuilder().AddInMemoryCollection(values).Build()));
+    }
+
+    private static async Task<byte[]> InvokeRawAsync(Function function, string httpEvent)
+    {
+        await using var output = await function.HandleAsync(new MemoryStream(Encoding.UTF8.GetBytes(httpEvent)));
+        using var copy = new MemoryStream();
+        await output.CopyToAsync(copy);
+        return copy.ToArray();
     }
 
     private static async Task<JsonElement> InvokeAsync(Function function, string httpEvent)

@@ -123,6 +123,7 @@ public sealed class ContractSuiteSelfTests
 
         AssertFailedExactly(
             failed,
+            "auth: /health and /alive without credentials are rejected",
             "auth: a POST with wrong credentials writes nothing",
             "auth: no credentials are rejected on every route",
             "auth: wrong credentials are rejected on every route");

@@ -8,7 +8,7 @@ namespace Flasky.Tests.Gcp;
 /// The HTTP contract suite through the local Cloud Run front into the Cloud Run host, with an ID token: every route,
 /// plus the auth checks (no token 403; bad signature, expired, other audience 401; nothing written).
 /// </summary>
-public sealed class CloudRunFrontContractTests(InProcessCloudRun cloudRun) : HttpContractTests, IClassFixture<InProcessCloudRun>
+public sealed class CloudRunFrontContractTests(InProcessCloudRun cloudRun) : AuthenticatedHttpContractTests, IClassFixture<InProcessCloudRun>
 {
     protected override ContractTarget Target => new(cloudRun.Front.ApiAddress, IdTokenAuthenticator.WithToken(cloudRun.MintToken()));
 

@@ -7,7 +7,7 @@ namespace Flasky.Tests.Gcp;
 
 /// <summary>The HTTP contract suite through the AppHost: the local Cloud Run front, the Cloud Run host, the Firestore emulator.</summary>
 [Collection(AppHostTestGroup.Name)]
-public sealed class GcpAppHostContractTests(AppHostFixture fixture) : HttpContractTests
+public sealed class GcpAppHostContractTests(AppHostFixture fixture) : AuthenticatedHttpContractTests
 {
     protected override ContractTarget Target => new(fixture.FrontEndpoint(), IdTokenAuthenticator.WithToken(fixture.MintToken()));
 

@@ -20,6 +20,7 @@ public sealed class AzureTemplateSecurityTests(AzureTemplateFixture template)
         "Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers/executeQuery",
         "Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers/readChangeFeed",
         "Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers/items/upsert",
+        "Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers/items/delete",
     ];
 
     private JsonElement FunctionApp => template.SingleResource("Microsoft.Web/sites").Resource;

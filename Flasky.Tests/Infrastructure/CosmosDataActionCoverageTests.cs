@@ -16,6 +16,7 @@ public sealed class CosmosDataActionCoverageTests(AzureTemplateFixture template)
     private const string ReadMetadata = "Microsoft.DocumentDB/databaseAccounts/readMetadata";
     private const string ItemsRead = "Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers/items/read";
     private const string ItemsUpsert = "Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers/items/upsert";
+    private const string ItemsDelete = "Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers/items/delete";
     private const string ExecuteQuery = "Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers/executeQuery";
     private const string ReadChangeFeed = "Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers/readChangeFeed";
 
@@ -32,6 +33,7 @@ public sealed class CosmosDataActionCoverageTests(AzureTemplateFixture template)
         ["CosmosClient.GetContainer"] = [],                       // a proxy: no request
         ["Container.ReadItemStreamAsync"] = [ReadMetadata, ItemsRead],
         ["Container.UpsertItemStreamAsync"] = [ReadMetadata, ItemsUpsert],
+        ["Container.DeleteItemStreamAsync"] = [ReadMetadata, ItemsDelete], // only our duplicate of a seed item
         ["Container.GetItemQueryStreamIterator"] = [ReadMetadata, ExecuteQuery, ReadChangeFeed],
         ["Container.ReadContainerStreamAsync"] = [ReadMetadata],
         ["FeedIterator.get_HasMoreResults"] = [],

@@ -10,7 +10,7 @@ namespace Flasky.Tests.Integration;
 /// Flasky.Lambda in its own process, DynamoDB Local behind it.
 /// </summary>
 [Collection(AppHostTestGroup.Name)]
-public sealed class AwsAppHostContractTests(AppHostFixture fixture) : HttpContractTests
+public sealed class AwsAppHostContractTests(AppHostFixture fixture) : AuthenticatedHttpContractTests
 {
     protected override ContractTarget Target => new(
         fixture.ApiGatewayEndpoint,

@@ -67,19 +67,22 @@ resource account 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' = {
 
 var databaseScope = '${account.id}/dbs/${databaseName}'
 
-// What the Cosmos store does, and nothing more: point reads, queries (listing and paging), upserts.
+// What the Cosmos store does, and nothing more: point reads, queries (listing and paging), upserts, and deleting
+// its own encoded duplicate of an item the seed wrote under the plain id (a race between the two writers).
 // - readMetadata: every SDK client reads account/container metadata before any data operation.
 // - items/upsert is an action of its own ("creates a new item if it doesn't exist or replaces an existing item",
 //   Cosmos NoSQL data plane actions reference), so items/create and items/replace are not granted; the store must
 //   write with UpsertItem (CreateItem, ReplaceItem or PatchItem would be refused).
 // - executeQuery and readChangeFeed: the same reference states that SDK queries need both.
-// No delete, no stored procedures, no conflict feed, no wildcards.
+// - items/delete: only for that duplicate (CosmosCandidateStore.UpsertAsync); the API itself has no delete.
+// No stored procedures, no conflict feed, no wildcards.
 var candidateDataActions = [
   'Microsoft.DocumentDB/databaseAccounts/readMetadata'
   'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers/items/read'
   'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers/executeQuery'
   'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers/readChangeFeed'
   'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers/items/upsert'
+  'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers/items/delete'
 ]
 
 resource candidateDataRole 'Microsoft.DocumentDB/databaseAccounts/sqlRoleDefinitions@2024-11-15' = {
