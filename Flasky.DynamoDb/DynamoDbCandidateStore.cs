@@ -283,12 +283,12 @@ public sealed partial class DynamoDbCandidateStore : ICandidateStore
         return new CandidateStoreUnavailableException($"DynamoDB is unavailable ({operation}).", retryAfter, inner);
     }
 
-    private InvalidOperationException InvalidStoredItem(Dictionary<string, AttributeValue> item)
+    private InvalidStoredCandidateException InvalidStoredItem(Dictionary<string, AttributeValue> item)
     {
         // Skipping it would drop a candidate from the listing without a trace; failing names it in the log.
         var storedName = CandidateItem.StoredName(item);
         LogInvalidStoredItem(_logger, storedName is null ? "(no string CandidateName)" : Escape(storedName));
-        return new InvalidOperationException("The table holds an item whose CandidateName is not a valid candidate name.");
+        return new InvalidStoredCandidateException("The table holds an item whose CandidateName is not a valid candidate name.");
     }
 
     private static string Escape(string value) =>

@@ -166,14 +166,9 @@ public sealed partial class FirestoreCandidateStore : ICandidateStore
 
                 foreach (var document in documents)
                 {
-                    if (ReadCandidate(document) is { } candidate)
-                    {
-                        items.Add(candidate);
-                    }
-                    else
-                    {
-                        LogDocumentWithoutValidName(_logger);
-                    }
+                    // A document another writer left without a valid name fails the listing (api-contract.md, Listing):
+                    // skipping it would be a silently short list.
+                    items.Add(ReadCandidate(document) ?? throw InvalidStoredDocument(IdOf(document)));
                 }
 
                 cursor = documents.Count > 0 ? Cursor.After(IdOf(documents[^1]), documents[^1]) : cursor;
@@ -427,8 +422,14 @@ public sealed partial class FirestoreCandidateStore : ICandidateStore
     [LoggerMessage(Level = LogLevel.Debug, Message = "Found a candidate under its plain-name document id")]
     private static partial void LogSeedDocumentFound(ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Skipped a Firestore document without a valid CandidateName while listing")]
-    private static partial void LogDocumentWithoutValidName(ILogger logger);
+    private InvalidStoredCandidateException InvalidStoredDocument(string documentId)
+    {
+        LogDocumentWithoutValidName(_logger, documentId);
+        return new InvalidStoredCandidateException("The collection holds a document whose CandidateName is not a valid candidate name.");
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Firestore document {DocumentId} has no valid CandidateName: listing fails until it is repaired")]
+    private static partial void LogDocumentWithoutValidName(ILogger logger, string documentId);
 
     /// <summary>Where the next page starts: the last document of the previous one, and when that document was created.</summary>
     private sealed record Cursor(string DocumentId, string CreateTime)

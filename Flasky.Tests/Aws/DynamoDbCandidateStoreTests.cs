@@ -164,7 +164,7 @@ public sealed class DynamoDbCandidateStoreTests(DynamoDbLocalFixture fixture) : 
         await store.UpsertAsync(Candidate.WithoutAttributes(Name("a valid neighbour")), TestTimeout());
         await PutRawAsync(table, storedName);
 
-        await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+        await Assert.ThrowsAsync<InvalidStoredCandidateException>(async () =>
         {
             string? continuation = null;
             do

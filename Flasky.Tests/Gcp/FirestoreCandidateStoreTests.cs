@@ -53,6 +53,24 @@ public sealed class FirestoreCandidateStoreTests(FirestoreEmulatorFixture fixtur
         Assert.Equal(["John Smith"], await DocumentIdsAsync(project));
     }
 
+    [Theory]
+    [InlineData("""{"integerValue":"42"}""")]
+    [InlineData("""{"stringValue":" leading space"}""")]
+    [InlineData("""{"stringValue":""}""")]
+    public async Task A_document_without_a_valid_name_fails_the_listing_instead_of_vanishing(string candidateName)
+    {
+        var project = FirestoreEmulatorFixture.NewProjectId();
+        await WriteAsSeedAsync(project, "valid one", """{}""");
+        var body = new Dictionary<string, object> { ["fields"] = new Dictionary<string, object> { ["CandidateName"] = JsonDocument.Parse(candidateName).RootElement.Clone() } };
+        using (var response = await fixture.Raw.PatchAsJsonAsync(fixture.DocumentUrl(project, "not-a-candidate"), body, TestTimeout()))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        var store = fixture.StoreFor(project);
+        await Assert.ThrowsAsync<InvalidStoredCandidateException>(() => store.ListAsync(null, 10, TestTimeout()));
+    }
+
     // A name the store would encode, but that Firestore accepts as an id, so the seed may have stored it plainly.
     [Fact]
     public async Task A_seed_document_under_a_plain_id_the_store_would_encode_is_found_and_updated_in_place()
