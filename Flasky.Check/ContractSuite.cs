@@ -30,6 +30,8 @@ public static class ContractSuite
         new("name: / and \\ are 400", NameChecks.SlashesAsync),
         new("name: leading or trailing whitespace is 400", NameChecks.EdgeWhitespaceAsync),
         new("name: invalid UTF-8 is 400", NameChecks.InvalidUtf8Async),
+        new("name: invisible formatting characters (U+200B, U+202E, U+2066, U+FEFF …) are 400 on POST and write nothing", NameChecks.InvisibleFormattingAsync),
+        new("name: joiners and presentation selectors that show (emoji sequences, Persian ZWNJ, a virama's ZWJ) round-trip", NameChecks.VisibleJoinersAsync),
 
         new("body: attribute values round-trip as JSON", BodyChecks.AttributesRoundTripAsync),
         new("body: a second POST replaces the attributes", BodyChecks.SecondPostReplacesAsync),

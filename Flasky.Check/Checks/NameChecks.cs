@@ -66,6 +66,40 @@ internal static class NameChecks
         return ExpectInvalidAsync(context, [.. spaces.Select(s => s + name), .. spaces.Select(s => name + s)]);
     }
 
+    /// <summary>
+    /// The spoofing rule: invisible formatting characters can't be written — zero-width space, right-to-left
+    /// override, left-to-right isolate, byte order mark, soft hyphen, word joiner, Hangul filler, a tag character — and
+    /// the refused POST writes nothing; a GET of such a name is a read like any other (404 here, never written).
+    /// </summary>
+    public static async Task InvisibleFormattingAsync(CheckContext context)
+    {
+        var prefix = CheckContext.EncodeSegment(context.Name("invisible a"));
+        string[] invisible = ["%E2%80%8B", "%E2%80%AE", "%E2%81%A6", "%EF%BB%BF", "%C2%AD", "%E2%81%A0", "%E3%85%A4", "%F3%A0%81%81"];
+        foreach (var character in invisible)
+        {
+            var target = "/candidate/" + prefix + character + "b";
+            Expect.Problem(await context.PostJsonAsync(target, """{"invisible":true}""").ConfigureAwait(false), 400);
+            Expect.NotFound(await context.GetAsync(target).ConfigureAwait(false));
+        }
+    }
+
+    /// <summary>Joiners and presentation selectors where they change what is shown are part of the name.</summary>
+    public static async Task VisibleJoinersAsync(CheckContext context)
+    {
+        string[] names =
+        [
+            "family \U0001F468\u200D\U0001F469\u200D\U0001F467", // emoji ZWJ sequence
+            "heart \u2764\uFE0F", // emoji presentation selector after a symbol
+            "keycap 1\uFE0F\u20E3",
+            "\u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645", // Persian: ZWNJ between two Arabic-script letters
+            "\u0915\u094D\u200D\u0937", // Devanagari: ZWJ after a virama
+        ];
+        foreach (var name in names)
+        {
+            await CandidateSteps.RoundTripAsync(context, context.Name(name)).ConfigureAwait(false);
+        }
+    }
+
     public static Task InvalidUtf8Async(CheckContext context)
     {
         var prefix = CheckContext.EncodeSegment(context.Name("utf8 "));

@@ -129,7 +129,12 @@ public sealed partial class CandidateApi(ICandidateStore store, CandidateApiOpti
             return Problem.Create(400, parsed.Describe());
         }
 
-        var candidate = Candidate.WithoutAttributes(parsed.Name!);
+        if (parsed.Name!.RefusalForWriting() is { } refusal)
+        {
+            return Problem.Create(400, refusal);
+        }
+
+        var candidate = Candidate.WithoutAttributes(parsed.Name);
         if (CandidateBody.IsJson(request.ContentType))
         {
             var (attributes, error) = await CandidateBody.ReadAsync(request.Body, cancellationToken).ConfigureAwait(false);

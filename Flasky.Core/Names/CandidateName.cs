@@ -17,6 +17,16 @@ public sealed record CandidateName
 
     public override string ToString() => Value;
 
+    /// <summary>
+    /// Null when the name may be written; otherwise the 400 detail. Names that break the spoofing rule
+    /// (<see cref="InvisibleCharacters"/>) are valid to read — items stored before the rule stay addressable — but no
+    /// POST creates or changes one.
+    /// </summary>
+    public string? RefusalForWriting() =>
+        InvisibleCharacters.FindRefused(Value) is { } rune
+            ? $"The name must not contain invisible formatting characters (found U+{rune.Value:X4}): names that look the same must be the same candidate."
+            : null;
+
     /// <summary>Parses a raw (still percent-encoded) path segment.</summary>
     public static NameParseResult FromPathSegment(string rawSegment)
     {

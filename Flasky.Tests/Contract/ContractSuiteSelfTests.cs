@@ -156,6 +156,7 @@ public sealed class ContractSuiteSelfTests
             "name: 129 characters is 400",
             "name: control characters (C0, DEL, C1) are 400",
             "name: invalid UTF-8 is 400",
+            "name: invisible formatting characters (U+200B, U+202E, U+2066, U+FEFF …) are 400 on POST and write nothing",
             "name: leading or trailing whitespace is 400",
             "routing: a wrong method is 405 with an Allow header");
         Assert.All(failed, f => Assert.Contains("expected Content-Type application/problem+json, got", f.Reason, StringComparison.Ordinal));
@@ -189,7 +190,8 @@ public sealed class ContractSuiteSelfTests
             "body: nesting depth 9 is 400",
             "body: numbers are doubles (2^53+1 and 1e400 are 400; -0 reads back as 0, 1e20 as 1E+20)",
             "body: over 16384 bytes is 413",
-            "body: reserved members (id, _x) are 400");
+            "body: reserved members (id, _x) are 400",
+            "name: invisible formatting characters (U+200B, U+202E, U+2066, U+FEFF …) are 400 on POST and write nothing");
     }
 
     private static void AssertFailedExactly(List<(string Name, string Reason)> failed, params string[] expected)

@@ -24,7 +24,16 @@ public sealed class CandidateNameProperties
     private static readonly string[] Cjk = ["李", "雷", "中", "文", "日本", "한"];
     private static readonly string[] Emoji = ["😀", "🎉", "👍🏽", "👨‍👩‍👧", "🇨🇭", "𝒜"];
     private static readonly string[] Controls = ["\u0000", "\u0009", "\u000A", "\u001F", "\u007F", "\u0080", "\u0085", "\u009F"];
-    private static readonly string[] Format = ["\u200B", "\u200D", "\u200E", "\u2060", "\uFEFF", "\u00AD"];
+    private static readonly string[] Format = ["\u200B", "\u200C", "\u200D", "\u200E", "\u202E", "\u2060", "\u2066", "\uFEFF", "\uFE0F", "\u00AD", "\U000E0041"];
+
+    /// <summary>Invisible characters that no context allows (everything but ZWNJ, ZWJ and the presentation selectors).</summary>
+    private static readonly int[] AlwaysRefused =
+    [
+        0x00AD, 0x034F, 0x061C, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180B, 0x180E, 0x180F, 0x200B, 0x200E, 0x200F, 0x202A,
+        0x202C, 0x202E, 0x2060, 0x2063, 0x2064, 0x2065, 0x2066, 0x2069, 0x206F, 0x3164, 0xFE00, 0xFE0D, 0xFEFF, 0xFFA0,
+        0xFFF0, 0xFFF9, 0xFFFB, 0x1BCA0, 0x1BCA3, 0x1D173, 0x1D17A, 0xE0000, 0xE0001, 0xE0020, 0xE0041, 0xE007F,
+        0xE0100, 0xE01EF, 0xE0FFF,
+    ];
     private static readonly string[] Spaces = [" ", "\u00A0", "\u2003", "\u3000"];
     private static readonly string[] Punctuation = ["/", "\\", "%", "%2F", "%41", "+", "?", "#", ".", "..", "_", "~", "&", "="];
     private static readonly string[] Ascii = ["a", "Z", "0", "9", "-", "John", "Smith"];
@@ -110,6 +119,56 @@ public sealed class CandidateNameProperties
         {
             Assert.True(rejected[(int)error] > 0, $"no generated name was rejected for {error}: the generator misses that rule");
         }
+    }
+
+    [Fact]
+    public void A_name_is_refused_for_writing_only_for_its_invisible_characters()
+    {
+        var refused = 0;
+        var keptJoiner = 0;
+        Check(Names.Where(n => CandidateName.FromDecoded(n).IsValid), input =>
+        {
+            var name = CandidateName.FromDecoded(input).Name!.Value;
+            var invisible = name.EnumerateRunes().Where(InvisibleCharacters.IsInvisible).ToList();
+            var stripped = string.Concat(name.EnumerateRunes().Where(r => !InvisibleCharacters.IsInvisible(r)));
+            if (CandidateName.FromDecoded(name).Name!.RefusalForWriting() is not null)
+            {
+                Count(true, ref refused);
+
+                // Refused for an invisible character, and only for those: without them the name may be written.
+                var strippedName = CandidateName.FromDecoded(stripped);
+                return invisible.Count > 0 && (!strippedName.IsValid || strippedName.Name!.RefusalForWriting() is null);
+            }
+
+            // A writable name keeps only joiners and presentation selectors, where they show.
+            Count(invisible.Count > 0, ref keptJoiner);
+            return invisible.TrueForAll(r => r.Value is 0x200C or 0x200D or 0xFE0E or 0xFE0F);
+        });
+
+        Assert.True(refused >= Runs / 10, $"only {refused} of {Runs} valid names were refused: the generator misses the rule");
+        Assert.True(keptJoiner > 0, "no writable name kept a joiner: the generator misses the emoji sequences");
+    }
+
+    [Fact]
+    public void An_invisible_character_inside_a_writable_name_makes_it_unwritable_but_still_readable()
+    {
+        var writable = Names
+            .Select(n => CandidateName.FromDecoded(n).Name)
+            .Where(n => n is not null && n.RefusalForWriting() is null && n.Value.EnumerateRunes().Count() is >= 2 and < CandidateName.MaxLength)
+            .Select(n => n!.Value);
+        var inserted = Gen.Zip(writable, Gen.Zip(Gen.Elements(AlwaysRefused), Gen.Choose(1, 1000)), (name, insertion) =>
+        {
+            var (codePoint, at) = insertion;
+            var runes = name.EnumerateRunes().Select(r => r.ToString()).ToList();
+            runes.Insert(1 + (at % (runes.Count - 1)), char.ConvertFromUtf32(codePoint));
+            return string.Concat(runes);
+        });
+
+        Check(inserted, input =>
+        {
+            var parsed = CandidateName.FromDecoded(input);
+            return parsed.IsValid && parsed.Name!.RefusalForWriting() is not null;
+        });
     }
 
     [Fact]
