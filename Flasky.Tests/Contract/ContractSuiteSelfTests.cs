@@ -3,7 +3,7 @@ using Flasky.Check.Auth;
 using Flasky.Core.Http;
 using Flasky.Core.Names;
 using Flasky.Core.Storage;
-using Flasky.Tests.Functions;
+using Flasky.Tests.Azure;
 
 using CheckCli = Flasky.Check.Program;
 

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Flasky.Tests.Emulators;
 
-namespace Flasky.Tests.Functions;
+namespace Flasky.Tests.Azure;
 
 /// <summary>
 /// <c>dotnet Flasky.Functions.dll</c> as its own process, configured only by environment variables, on a port it picks

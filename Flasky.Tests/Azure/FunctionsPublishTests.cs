@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Flasky.Tests.Emulators;
 
-namespace Flasky.Tests.Functions;
+namespace Flasky.Tests.Azure;
 
 /// <summary><c>dotnet publish</c> of Flasky.Functions gives what the Functions host (and azd) deploys.</summary>
 public sealed class FunctionsPublishTests : IDisposable
