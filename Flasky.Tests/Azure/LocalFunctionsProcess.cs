@@ -1,40 +1,24 @@
-using System.Diagnostics;
-using System.Text;
 using System.Text.RegularExpressions;
 using Flasky.Tests.Emulators;
 
 namespace Flasky.Tests.Azure;
 
 /// <summary>
-/// <c>dotnet Flasky.Functions.dll</c> as its own process, configured only by environment variables, on a port it picks
-/// itself (<c>ASPNETCORE_URLS=http://127.0.0.1:0</c>, read back from its "Now listening on" line), stopped by its PID.
+/// <c>dotnet Flasky.Functions.dll</c> as its own process on the shared <see cref="EmulatorProcess"/>, configured only
+/// by environment variables, on a port it picks itself (<c>ASPNETCORE_URLS=http://127.0.0.1:0</c>, read back from its
+/// "Now listening on" line), stopped by its PID and process group.
 /// </summary>
 internal sealed partial class LocalFunctionsProcess : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly StringBuilder _output;
-    private bool _disposed;
+    private readonly EmulatorProcess _process;
 
-    private LocalFunctionsProcess(Process process, StringBuilder output)
-    {
-        _process = process;
-        _output = output;
-    }
+    private LocalFunctionsProcess(EmulatorProcess process) => _process = process;
 
     public Uri BaseAddress { get; private set; } = new("http://127.0.0.1/");
 
     public int ProcessId => _process.Id;
 
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
-    }
+    public string Output => _process.Output;
 
     /// <summary>The app as the test run built it (the test project references it, so it is built first).</summary>
     public static string AppPath
@@ -49,127 +33,41 @@ internal sealed partial class LocalFunctionsProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the app with exactly these settings (the test run's own Functions or OTLP settings removed).</summary>
-    public static LocalFunctionsProcess Start(IReadOnlyDictionary<string, string> environment)
-    {
-        var start = new ProcessStartInfo("dotnet")
+    public static LocalFunctionsProcess Start(IReadOnlyDictionary<string, string> environment) =>
+        new(EmulatorProcess.Launch(new EmulatorProcessOptions
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(AppPath);
-        foreach (var inherited in start.Environment.Keys.ToList())
-        {
-            if (inherited.StartsWith("FUNCTIONS_", StringComparison.OrdinalIgnoreCase)
+            DisplayName = "Flasky.Functions",
+            Executable = "dotnet",
+            InstallHint = "Install the .NET 10 SDK.",
+            Arguments = [AppPath],
+            RemoveInherited = inherited => inherited.StartsWith("FUNCTIONS_", StringComparison.OrdinalIgnoreCase)
                 || inherited.StartsWith("Functions__", StringComparison.OrdinalIgnoreCase)
                 || inherited.StartsWith("FunctionKeys", StringComparison.OrdinalIgnoreCase)
                 || inherited.StartsWith("OTEL_", StringComparison.OrdinalIgnoreCase)
                 || inherited.StartsWith("ConnectionStrings", StringComparison.OrdinalIgnoreCase)
                 || inherited.StartsWith("ASPNETCORE_", StringComparison.OrdinalIgnoreCase)
                 || inherited.StartsWith("WEBSITE_", StringComparison.OrdinalIgnoreCase)
-                || inherited is "CandidateStore" or "AZURE_FUNCTIONS_ENVIRONMENT")
+                || inherited is "CandidateStore" or "AZURE_FUNCTIONS_ENVIRONMENT",
+            Environment = new Dictionary<string, string>(environment)
             {
-                start.Environment.Remove(inherited);
-            }
-        }
-
-        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
-        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        var output = new StringBuilder();
-        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var host = new LocalFunctionsProcess(process, output);
-        var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
-        void Collect(string? line)
-        {
-            if (line is null)
-            {
-                return;
-            }
-
-            lock (output)
-            {
-                output.AppendLine(line);
-            }
-
-            if (ListeningLine().Match(line) is { Success: true } match)
-            {
-                listening.TrySetResult(new Uri(match.Groups["url"].Value));
-            }
-        }
-
-        process.OutputDataReceived += (_, e) => Collect(e.Data);
-        process.ErrorDataReceived += (_, e) => Collect(e.Data);
-        process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException("the process exited"));
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        host.Listening = listening.Task;
-        return host;
-    }
-
-    private Task<Uri> Listening { get; set; } = Task.FromException<Uri>(new InvalidOperationException("not started"));
+                ["ASPNETCORE_URLS"] = environment.GetValueOrDefault("ASPNETCORE_URLS", "http://127.0.0.1:0"),
+                ["DOTNET_ENVIRONMENT"] = environment.GetValueOrDefault("DOTNET_ENVIRONMENT", "Production"),
+            },
+            WorkingDirectory = Directory.GetCurrentDirectory(),
+            ReadyLine = ListeningLine(),
+        }));
 
     /// <summary>Waits for the "Now listening on" line; fails with the process's output when it doesn't come.</summary>
     public async Task WaitUntilListeningAsync(TimeSpan timeout)
     {
-        try
-        {
-            BaseAddress = await Listening.WaitAsync(timeout);
-        }
-        catch (Exception ex) when (ex is TimeoutException or InvalidOperationException)
-        {
-            Assert.Fail($"Flasky.Functions did not start listening within {timeout} ({ex.Message}). Its output:\n{Output}");
-        }
+        await _process.WaitUntilReadyAsync(timeout);
+        BaseAddress = new Uri(_process.ReadyMatch!.Groups["url"].Value);
     }
 
-    /// <summary>Waits for the process to exit by itself; returns its exit code.</summary>
-    public async Task<int> WaitForExitAsync(TimeSpan timeout)
-    {
-        using var cancellation = new CancellationTokenSource(timeout);
-        try
-        {
-            await _process.WaitForExitAsync(cancellation.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            Assert.Fail($"Flasky.Functions (PID {ProcessId}) did not exit within {timeout}. Its output:\n{Output}");
-        }
+    /// <summary>Waits for the process to exit by itself; returns its exit code (fails with its output after the timeout).</summary>
+    public Task<int> WaitForExitAsync(TimeSpan timeout) => _process.WaitForExitAsync(timeout);
 
-        return _process.ExitCode;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_disposed)
-        {
-            return;
-        }
-
-        _disposed = true;
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await _process.WaitForExitAsync(timeout.Token);
-        }
-        catch (InvalidOperationException)
-        {
-            // Never started, or already gone.
-        }
-        finally
-        {
-            _process.Dispose();
-        }
-    }
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
 
     [GeneratedRegex(@"Now listening on: (?<url>http://127\.0\.0\.1:\d+)")]
     private static partial Regex ListeningLine();
