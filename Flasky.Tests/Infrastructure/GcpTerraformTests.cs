@@ -129,7 +129,7 @@ public sealed class GcpTerraformTests(GcpTerraform module) : TerraformModuleTest
     }
 
     [Fact]
-    public void Container_gets_exactly_the_project_and_the_collection()
+    public void Container_gets_exactly_the_project_and_the_names_the_module_declares()
     {
         var environment = TerraformModule.Blocks(Container, "env")
             .ToDictionary(e => TerraformModule.Value(e, "name")!, e => TerraformModule.Value(e, "value"));
@@ -137,9 +137,14 @@ public sealed class GcpTerraformTests(GcpTerraform module) : TerraformModuleTest
             new Dictionary<string, string?>
             {
                 ["GOOGLE_CLOUD_PROJECT"] = "${var.project_id}",
-                ["Firestore__Collection"] = "candidates",
+                ["Firestore__Database"] = "${google_firestore_database.default.name}",
+                ["Firestore__Collection"] = "${local.candidates_collection}",
             },
             environment);
+
+        // Each name declared once, with the seed's values (docs/api-contract.md, "Data compatibility").
+        Assert.Equal("(default)", TerraformModule.Value(Module.Resource("google_firestore_database", "default"), "name"));
+        Assert.Equal("candidates", Module.Local("candidates_collection").GetString());
         Assert.Equal(8080, TerraformModule.Block(Container, "ports").GetProperty("container_port").GetInt32());
     }
 
