@@ -19,11 +19,7 @@ public static class CloudRunHost
     public const int DefaultPort = 8080;
 
     /// <summary>The stores this host can use.</summary>
-    public static readonly IReadOnlyList<CandidateStoreRegistration> Stores =
-    [
-        new("Firestore", $"{FirestoreStoreOptions.ProjectVariable} (and {FirestoreStoreOptions.EmulatorHostVariable} for the emulator)",
-            FirestoreStoreOptions.IsConfigured, (services, configuration) => services.AddFirestoreCandidateStore(configuration)),
-    ];
+    public static readonly IReadOnlyList<CandidateStoreRegistration> Stores = [FirestoreServiceCollectionExtensions.Registration];
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {

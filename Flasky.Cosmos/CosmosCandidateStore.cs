@@ -22,6 +22,9 @@ public sealed partial class CosmosCandidateStore : ICandidateStore
 {
     private const string ContinuationPrefix = "cosmos1:";
 
+    private static readonly StoreUnavailability Unavailability =
+        new("Cosmos DB", ClassifyFailure, exception => (exception as CosmosException)?.StatusCode.ToString());
+
     private readonly Container _container;
     private readonly TimeSpan _operationTimeout;
     private readonly ILogger _logger;
@@ -72,9 +75,9 @@ public sealed partial class CosmosCandidateStore : ICandidateStore
 
             return legacy is null ? null : CandidateDocument.Read(legacy.Value);
         }
-        catch (Exception ex) when (IsUnavailable(ex, cancellationToken, out var retryAfter))
+        catch (Exception ex) when (Unavailability.IsUnavailable(ex, cancellationToken, out var retryAfter))
         {
-            throw Unavailable("read", retryAfter, ex);
+            throw Unavailability.Exception(_logger, "read", retryAfter, ex);
         }
     }
 
@@ -120,9 +123,9 @@ public sealed partial class CosmosCandidateStore : ICandidateStore
                 }
             }
         }
-        catch (Exception ex) when (IsUnavailable(ex, cancellationToken, out var retryAfter))
+        catch (Exception ex) when (Unavailability.IsUnavailable(ex, cancellationToken, out var retryAfter))
         {
-            throw Unavailable("upsert", retryAfter, ex);
+            throw Unavailability.Exception(_logger, "upsert", retryAfter, ex);
         }
     }
 
@@ -184,9 +187,9 @@ public sealed partial class CosmosCandidateStore : ICandidateStore
         {
             throw new InvalidContinuationException("Cosmos DB rejected the continuation.", ex);
         }
-        catch (Exception ex) when (IsUnavailable(ex, cancellationToken, out var retryAfter))
+        catch (Exception ex) when (Unavailability.IsUnavailable(ex, cancellationToken, out var retryAfter))
         {
-            throw Unavailable("query", retryAfter, ex);
+            throw Unavailability.Exception(_logger, "query", retryAfter, ex);
         }
     }
 
@@ -205,9 +208,9 @@ public sealed partial class CosmosCandidateStore : ICandidateStore
 
             response.EnsureSuccessStatusCode();
         }
-        catch (Exception ex) when (IsUnavailable(ex, cancellationToken, out var retryAfter))
+        catch (Exception ex) when (Unavailability.IsUnavailable(ex, cancellationToken, out var retryAfter))
         {
-            throw Unavailable("ping", retryAfter, ex);
+            throw Unavailability.Exception(_logger, "ping", retryAfter, ex);
         }
     }
 
@@ -261,33 +264,13 @@ public sealed partial class CosmosCandidateStore : ICandidateStore
         return token;
     }
 
-    private static bool IsUnavailable(Exception exception, CancellationToken callerToken, out TimeSpan? retryAfter)
+    private static ServiceFailure ClassifyFailure(Exception exception) => exception switch
     {
-        retryAfter = null;
-        switch (exception)
-        {
-            case CosmosException cosmos when cosmos.StatusCode is HttpStatusCode.TooManyRequests
-                or HttpStatusCode.ServiceUnavailable or HttpStatusCode.RequestTimeout or HttpStatusCode.GatewayTimeout:
-                retryAfter = cosmos.RetryAfter;
-                return true;
-            case HttpRequestException:
-                return true;
-            case OperationCanceledException when !callerToken.IsCancellationRequested:
-                // The SDK's own timeouts (CosmosOperationCanceledException) and ours; the caller's cancellation propagates.
-                return true;
-            default:
-                return false;
-        }
-    }
-
-    private CandidateStoreUnavailableException Unavailable(string operation, TimeSpan? retryAfter, Exception inner)
-    {
-        LogUnavailable(_logger, operation, inner.GetType().Name, (inner as CosmosException)?.StatusCode);
-        return new CandidateStoreUnavailableException($"Cosmos DB is unavailable ({operation}).", retryAfter, inner);
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Cosmos DB {Operation} failed as unavailable: {ExceptionType} {StatusCode}")]
-    private static partial void LogUnavailable(ILogger logger, string operation, string exceptionType, HttpStatusCode? statusCode);
+        CosmosException cosmos when cosmos.StatusCode is HttpStatusCode.TooManyRequests
+            or HttpStatusCode.ServiceUnavailable or HttpStatusCode.RequestTimeout or HttpStatusCode.GatewayTimeout =>
+            ServiceFailure.Unavailable(cosmos.RetryAfter),
+        _ => ServiceFailure.Unknown,
+    };
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Merged a duplicate item: a seed-written item and an encoded one held the same candidate")]
     private static partial void LogDuplicateMerged(ILogger logger);

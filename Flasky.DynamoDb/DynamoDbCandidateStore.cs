@@ -36,6 +36,9 @@ public sealed partial class DynamoDbCandidateStore : ICandidateStore
 
     private static readonly ActivitySource Source = new(ActivitySourceName);
 
+    private static readonly StoreUnavailability Unavailability =
+        new("DynamoDB", ClassifyFailure, exception => (exception as AmazonServiceException)?.StatusCode.ToString());
+
     private static readonly SearchValues<char> Base64UrlAlphabet =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
 
@@ -77,7 +80,7 @@ public sealed partial class DynamoDbCandidateStore : ICandidateStore
             // SDK 4.x: a miss is a null (not empty) Item.
             return response.Item is { Count: > 0 } item ? CandidateItem.FromItem(item) : null;
         }
-        catch (Exception ex) when (IsUnavailable(ex, cancellationToken, out var retryAfter))
+        catch (Exception ex) when (Unavailability.IsUnavailable(ex, cancellationToken, out var retryAfter))
         {
             throw Unavailable(activity, "GetItem", retryAfter, ex);
         }
@@ -95,7 +98,7 @@ public sealed partial class DynamoDbCandidateStore : ICandidateStore
             // one item holding one of them (the last one DynamoDB applied).
             await _client.PutItemAsync(new PutItemRequest { TableName = _tableName, Item = item }, timeout.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (IsUnavailable(ex, cancellationToken, out var retryAfter))
+        catch (Exception ex) when (Unavailability.IsUnavailable(ex, cancellationToken, out var retryAfter))
         {
             throw Unavailable(activity, "PutItem", retryAfter, ex);
         }
@@ -150,7 +153,7 @@ public sealed partial class DynamoDbCandidateStore : ICandidateStore
                 return new CandidatePage(candidates, next is null ? null : WrapContinuation(next));
             }
         }
-        catch (Exception ex) when (IsUnavailable(ex, cancellationToken, out var retryAfter))
+        catch (Exception ex) when (Unavailability.IsUnavailable(ex, cancellationToken, out var retryAfter))
         {
             throw Unavailable(activity, "Scan", retryAfter, ex);
         }
@@ -170,7 +173,7 @@ public sealed partial class DynamoDbCandidateStore : ICandidateStore
                 throw new CandidateStoreUnavailableException($"The DynamoDB table is {status?.Value ?? "unknown"}.");
             }
         }
-        catch (Exception ex) when (IsUnavailable(ex, cancellationToken, out var retryAfter))
+        catch (Exception ex) when (Unavailability.IsUnavailable(ex, cancellationToken, out var retryAfter))
         {
             throw Unavailable(activity, "DescribeTable", retryAfter, ex);
         }
@@ -248,39 +251,26 @@ public sealed partial class DynamoDbCandidateStore : ICandidateStore
         return source;
     }
 
-    private static bool IsUnavailable(Exception exception, CancellationToken callerToken, out TimeSpan? retryAfter)
+    private static ServiceFailure ClassifyFailure(Exception exception) => exception switch
     {
-        retryAfter = null;
-        switch (exception)
-        {
-            case ProvisionedThroughputExceededException or RequestLimitExceededException or ThrottlingException:
-            case AmazonServiceException { ErrorCode: "ThrottlingException" or "TooManyRequestsException" or "RequestThrottled" }:
-                retryAfter = ThrottledRetryAfter;
-                return true;
-            case ResourceNotFoundException:
-                // The table is missing (a restarted DynamoDB Local before its table is back, or a broken deployment).
-                return true;
-            case AmazonServiceException service when (int)service.StatusCode >= 500:
-                return true;
-            case HttpRequestException or IOException or SocketException or TimeoutException:
-                return true;
-            case OperationCanceledException when !callerToken.IsCancellationRequested:
-                // The SDK's per-attempt timeout and our operation timeout; the caller's own cancellation propagates.
-                return true;
-            case AmazonClientException or AmazonServiceException when exception.InnerException is { } inner:
-                // The SDK wraps connection failures (refused, reset, DNS) after its retries.
-                return IsUnavailable(inner, callerToken, out retryAfter);
-            default:
-                return false;
-        }
-    }
+        ProvisionedThroughputExceededException or RequestLimitExceededException or ThrottlingException
+            or AmazonServiceException { ErrorCode: "ThrottlingException" or "TooManyRequestsException" or "RequestThrottled" } =>
+            ServiceFailure.Unavailable(ThrottledRetryAfter),
+
+        // The table is missing (a restarted DynamoDB Local before its table is back, or a broken deployment).
+        ResourceNotFoundException => ServiceFailure.Unavailable(),
+        AmazonServiceException service when (int)service.StatusCode >= 500 => ServiceFailure.Unavailable(),
+        IOException or SocketException or TimeoutException => ServiceFailure.Unavailable(),
+
+        // The SDK wraps connection failures (refused, reset, DNS) after its retries.
+        AmazonClientException or AmazonServiceException when exception.InnerException is { } inner => ServiceFailure.Wrapping(inner),
+        _ => ServiceFailure.Unknown,
+    };
 
     private CandidateStoreUnavailableException Unavailable(Activity? activity, string operation, TimeSpan? retryAfter, Exception inner)
     {
         activity?.SetStatus(ActivityStatusCode.Error, inner.GetType().Name);
-        var status = inner is AmazonServiceException service ? service.StatusCode : (HttpStatusCode?)null;
-        LogUnavailable(_logger, operation, inner.GetType().Name, status);
-        return new CandidateStoreUnavailableException($"DynamoDB is unavailable ({operation}).", retryAfter, inner);
+        return Unavailability.Exception(_logger, operation, retryAfter, inner);
     }
 
     private InvalidStoredCandidateException InvalidStoredItem(Dictionary<string, AttributeValue> item)
@@ -293,9 +283,6 @@ public sealed partial class DynamoDbCandidateStore : ICandidateStore
 
     private static string Escape(string value) =>
         string.Concat(value.Select(c => char.IsControl(c) || char.IsSurrogate(c) ? $"\\u{(int)c:x4}" : c.ToString()));
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "DynamoDB {Operation} failed as unavailable: {ExceptionType} {StatusCode}")]
-    private static partial void LogUnavailable(ILogger logger, string operation, string exceptionType, HttpStatusCode? statusCode);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Listing stopped at an item whose CandidateName is not a valid name: {StoredName}")]
     private static partial void LogInvalidStoredItem(ILogger logger, string storedName);

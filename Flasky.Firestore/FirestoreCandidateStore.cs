@@ -26,6 +26,9 @@ public sealed partial class FirestoreCandidateStore : ICandidateStore
 {
     private const string ContinuationPrefix = "fs1.";
 
+    private static readonly StoreUnavailability Unavailability =
+        new("Firestore", ClassifyFailure, exception => (exception as FirestoreRequestException)?.Status);
+
     private static readonly UriCreationOptions VerbatimPath = new() { DangerousDisablePathAndQueryCanonicalization = true };
 
     private readonly HttpClient _http;
@@ -104,9 +107,9 @@ public sealed partial class FirestoreCandidateStore : ICandidateStore
 
             return seed is { } document1 ? ReadCandidate(document1) : ours is { } document2 ? ReadCandidate(document2) : null;
         }
-        catch (Exception ex) when (IsUnavailable(ex, cancellationToken, out var retryAfter))
+        catch (Exception ex) when (Unavailability.IsUnavailable(ex, cancellationToken, out var retryAfter))
         {
-            throw Unavailable("read", retryAfter, ex);
+            throw Unavailability.Exception(_logger, "read", retryAfter, ex);
         }
     }
 
@@ -141,9 +144,9 @@ public sealed partial class FirestoreCandidateStore : ICandidateStore
             var url = $"{_collectionUrl}/{DocumentSegment(id)}?mask.fieldPaths={Candidate.NameProperty}";
             using var response = await SendAsync(HttpMethod.Patch, url, body, "upsert", timeout.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (IsUnavailable(ex, cancellationToken, out var retryAfter))
+        catch (Exception ex) when (Unavailability.IsUnavailable(ex, cancellationToken, out var retryAfter))
         {
-            throw Unavailable("upsert", retryAfter, ex);
+            throw Unavailability.Exception(_logger, "upsert", retryAfter, ex);
         }
     }
 
@@ -183,9 +186,9 @@ public sealed partial class FirestoreCandidateStore : ICandidateStore
                 }
             }
         }
-        catch (Exception ex) when (IsUnavailable(ex, cancellationToken, out var retryAfter))
+        catch (Exception ex) when (Unavailability.IsUnavailable(ex, cancellationToken, out var retryAfter))
         {
-            throw Unavailable("query", retryAfter, ex);
+            throw Unavailability.Exception(_logger, "query", retryAfter, ex);
         }
     }
 
@@ -202,11 +205,11 @@ public sealed partial class FirestoreCandidateStore : ICandidateStore
         catch (FirestoreRequestException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
         {
             // No such database (a collection itself always "exists").
-            throw Unavailable("ping", null, ex);
+            throw Unavailability.Exception(_logger, "ping", null, ex);
         }
-        catch (Exception ex) when (IsUnavailable(ex, cancellationToken, out var retryAfter))
+        catch (Exception ex) when (Unavailability.IsUnavailable(ex, cancellationToken, out var retryAfter))
         {
-            throw Unavailable("ping", retryAfter, ex);
+            throw Unavailability.Exception(_logger, "ping", retryAfter, ex);
         }
     }
 
@@ -391,33 +394,11 @@ public sealed partial class FirestoreCandidateStore : ICandidateStore
         return source;
     }
 
-    private static bool IsUnavailable(Exception exception, CancellationToken callerToken, out TimeSpan? retryAfter)
+    private static ServiceFailure ClassifyFailure(Exception exception) => exception switch
     {
-        retryAfter = null;
-        switch (exception)
-        {
-            case FirestoreRequestException firestore when firestore.IsTransient:
-                retryAfter = firestore.RetryAfter;
-                return true;
-            case HttpRequestException:
-                // Connection refused or reset, DNS, TLS: the service (or the metadata server) is out of reach.
-                return true;
-            case OperationCanceledException when !callerToken.IsCancellationRequested:
-                // HttpClient's request timeout and our operation timeout; the caller's own cancellation propagates.
-                return true;
-            default:
-                return false;
-        }
-    }
-
-    private CandidateStoreUnavailableException Unavailable(string operation, TimeSpan? retryAfter, Exception inner)
-    {
-        LogUnavailable(_logger, operation, inner.GetType().Name, (inner as FirestoreRequestException)?.Status);
-        return new CandidateStoreUnavailableException($"Firestore is unavailable ({operation}).", retryAfter, inner);
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Firestore {Operation} failed as unavailable: {ExceptionType} {Status}")]
-    private static partial void LogUnavailable(ILogger logger, string operation, string exceptionType, string? status);
+        FirestoreRequestException firestore when firestore.IsTransient => ServiceFailure.Unavailable(firestore.RetryAfter),
+        _ => ServiceFailure.Unknown,
+    };
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Found a candidate under its plain-name document id")]
     private static partial void LogSeedDocumentFound(ILogger logger);

@@ -1,6 +1,7 @@
 using Flasky.Core.Http;
 using Flasky.Core.Storage;
 using Flasky.DynamoDb;
+using Flasky.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -10,12 +11,10 @@ namespace Flasky.Lambda;
 /// <summary>
 /// What one Lambda execution environment builds once, at init: configuration, logging, the store's client and the
 /// API. Init time is not billed the same way and is not on any request's path, so everything expensive happens here.
+/// The store is chosen the way every host chooses it (<see cref="CandidateApiServiceCollectionExtensions.AddCandidateApi"/>).
 /// </summary>
 internal sealed class LambdaApplication : IDisposable
 {
-    /// <summary>Selects the in-memory store explicitly (tests, demos); never a silent fallback.</summary>
-    public const string StoreKey = "CandidateStore";
-
     private readonly ServiceProvider _services;
 
     private LambdaApplication(ServiceProvider services)
@@ -32,6 +31,9 @@ internal sealed class LambdaApplication : IDisposable
     /// envelope, so a listing never hits the cap: what doesn't fit goes behind the Link header.
     /// </summary>
     public const long ListingBodyBudget = 1_000_000;
+
+    /// <summary>The stores an AWS host can use (or <c>CandidateStore=InMemory</c>, explicitly).</summary>
+    public static readonly IReadOnlyList<CandidateStoreRegistration> Stores = [DynamoDbServiceCollectionExtensions.Registration];
 
     public CandidateApi Api { get; }
 
@@ -53,14 +55,12 @@ internal sealed class LambdaApplication : IDisposable
             });
             logging?.Invoke(builder);
         });
-        services.AddSingleton(new CandidateApiOptions
+        services.AddCandidateApi(configuration, Stores, api =>
         {
             // One log stream per execution environment: the closest thing Lambda has to an instance id.
-            InstanceId = InstanceId(configuration),
-            ResponseByteBudget = ListingBodyBudget,
+            api.InstanceId = InstanceId(configuration);
+            api.ResponseByteBudget = ListingBodyBudget;
         });
-        services.AddSingleton<CandidateApi>();
-        AddStore(services, configuration);
         var application = new LambdaApplication(services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true }));
 
         // Resolve the store now, in init, so the SDK client is built before the first request.
@@ -72,24 +72,6 @@ internal sealed class LambdaApplication : IDisposable
     {
         var stream = configuration["AWS_LAMBDA_LOG_STREAM_NAME"];
         return string.IsNullOrWhiteSpace(stream) ? Environment.MachineName : stream;
-    }
-
-    private static void AddStore(IServiceCollection services, IConfiguration configuration)
-    {
-        if (string.Equals(configuration[StoreKey], "InMemory", StringComparison.OrdinalIgnoreCase))
-        {
-            services.AddSingleton<ICandidateStore, InMemoryCandidateStore>();
-            return;
-        }
-
-        if (DynamoDbStoreOptions.IsConfigured(configuration))
-        {
-            services.AddDynamoDbCandidateStore(configuration);
-            return;
-        }
-
-        throw new InvalidOperationException(
-            $"No candidate store is configured: set DynamoDb__TableName (with AWS_REGION), or {StoreKey}=InMemory.");
     }
 
     public void Dispose() => _services.Dispose();

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Flasky.Tests.Infrastructure;
 
 namespace Flasky.Tests.Aws;
 
@@ -31,43 +31,18 @@ public sealed class CurlSigV4Tests(LambdaFrontFixture fixture) : IClassFixture<L
 
     private static async Task<string> CurlAsync(string method, string url, string? body, string secret)
     {
-        var start = new ProcessStartInfo("curl") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[]
-        {
+        Assert.True(
+            ExternalTool.FindOnPath("curl") is not null,
+            "curl is needed for this test (with --aws-sigv4, curl 7.75+): install it, e.g. 'sudo apt-get install curl'.");
+        string[] arguments =
+        [
             "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "30", "-X", method,
             "--aws-sigv4", $"aws:amz:{LocalApiGatewayHost.Region}:execute-api",
             "--user", $"{LocalApiGatewayHost.AccessKeyId}:{secret}",
-        })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        if (body is not null)
-        {
-            start.ArgumentList.Add("-H");
-            start.ArgumentList.Add("Content-Type: application/json");
-            start.ArgumentList.Add("--data-binary");
-            start.ArgumentList.Add(body);
-        }
-
-        start.ArgumentList.Add(url);
-        Process process;
-        try
-        {
-            process = Process.Start(start)!;
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            Assert.Fail($"curl is needed for this test (with --aws-sigv4, curl 7.75+): install it, e.g. 'sudo apt-get install curl'. ({ex.Message})");
-            throw;
-        }
-
-        using (process)
-        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(45)))
-        {
-            var output = await process.StandardOutput.ReadToEndAsync(timeout.Token);
-            await process.WaitForExitAsync(timeout.Token);
-            return output.Trim();
-        }
+            .. body is null ? [] : (string[])["-H", "Content-Type: application/json", "--data-binary", body],
+            url,
+        ];
+        var run = await ExternalTool.RunAsync("curl", arguments, timeout: TimeSpan.FromSeconds(45));
+        return run.StandardOutput.Trim();
     }
 }

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Amazon.DynamoDBv2.Model;
 using Flasky.Core.Storage;
 using Flasky.DynamoDb;
-using Flasky.Tests.Storage;
+using Flasky.Tests.Contract;
 
 namespace Flasky.Tests.Aws;
 

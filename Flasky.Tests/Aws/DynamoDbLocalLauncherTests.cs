@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Flasky.Tests.Emulators;
 
 namespace Flasky.Tests.Aws;
 
@@ -16,12 +17,13 @@ public sealed class DynamoDbLocalLauncherTests : IDisposable
     [Fact]
     public async Task Without_java_the_launcher_fails_saying_to_install_java_17()
     {
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => DynamoDbLocal.StartAsync(
+        var error = await Assert.ThrowsAsync<EmulatorStartException>(() => DynamoDbLocal.StartAsync(
             ["Candidates=CandidateName"],
             TimeSpan.FromSeconds(30),
             new Dictionary<string, string?> { ["PATH"] = _bin.FullName, ["JAVA_HOME"] = null }));
 
         Assert.Contains("install Java 17+", error.Message, StringComparison.Ordinal);
+        Assert.Equal(2, error.ExitCode);
         Assert.Contains("exit code 2", error.Message, StringComparison.Ordinal);
     }
 
@@ -35,7 +37,7 @@ public sealed class DynamoDbLocalLauncherTests : IDisposable
             File.SetUnixFileMode(java, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.UserWrite);
         }
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => DynamoDbLocal.StartAsync(
+        var error = await Assert.ThrowsAsync<EmulatorStartException>(() => DynamoDbLocal.StartAsync(
             [], TimeSpan.FromSeconds(30), new Dictionary<string, string?> { ["PATH"] = _bin.FullName, ["JAVA_HOME"] = null }));
 
         Assert.Contains("found Java 8", error.Message, StringComparison.Ordinal);

@@ -16,16 +16,10 @@ public sealed class FrontBehaviourTests
     [Fact]
     public async Task A_function_error_is_500_internal_server_error()
     {
-        await using var front = await LocalApiGatewayHost.StartAsync();
-        using var runtime = RuntimeApiClient.ForEndpoint(front.RuntimeApi);
-        using var client = front.CreateSignedClient(Bound);
-        using var timeout = new CancellationTokenSource(Bound);
+        await using var call = await GtgCall.SendAsync();
+        await call.Runtime.ReportErrorAsync(call.Invocation.RequestId, new InvalidOperationException("secret detail"), call.Token);
 
-        var call = client.GetAsync(new Uri("/gtg", UriKind.Relative), timeout.Token);
-        var invocation = await runtime.NextAsync(timeout.Token);
-        await runtime.ReportErrorAsync(invocation.RequestId, new InvalidOperationException("secret detail"), timeout.Token);
-
-        await AssertGatewayAnswerAsync(await call, HttpStatusCode.InternalServerError, "Internal Server Error");
+        await AssertGatewayAnswerAsync(await call.Response, HttpStatusCode.InternalServerError, "Internal Server Error");
     }
 
     [Theory]
@@ -66,21 +60,10 @@ public sealed class FrontBehaviourTests
     [Fact]
     public async Task No_answer_within_the_integration_timeout_is_503_service_unavailable_and_a_late_answer_is_dropped()
     {
-        await using var front = await LocalApiGatewayHost.StartAsync("--ApiGateway:IntegrationTimeoutSeconds=1");
-        using var runtime = RuntimeApiClient.ForEndpoint(front.RuntimeApi);
-        using var client = front.CreateSignedClient(Bound);
-        using var timeout = new CancellationTokenSource(Bound);
+        await using var call = await GtgCall.SendAsync("--ApiGateway:IntegrationTimeoutSeconds=1");
+        await AssertGatewayAnswerAsync(await call.Response, HttpStatusCode.ServiceUnavailable, "Service Unavailable");
 
-        var call = client.GetAsync(new Uri("/gtg", UriKind.Relative), timeout.Token);
-        var invocation = await runtime.NextAsync(timeout.Token);
-        var response = await call;
-        await AssertGatewayAnswerAsync(response, HttpStatusCode.ServiceUnavailable, "Service Unavailable");
-
-        using var raw = new HttpClient { Timeout = Bound };
-        using var late = await raw.PostAsync(
-            new Uri($"http://{front.RuntimeApi}/2018-06-01/runtime/invocation/{invocation.RequestId}/response"),
-            new StringContent("""{"statusCode":200}"""),
-            timeout.Token);
+        using var late = await call.PostResponseAsync("""{"statusCode":200}""");
         Assert.Equal(HttpStatusCode.BadRequest, late.StatusCode);
     }
 
@@ -107,44 +90,20 @@ public sealed class FrontBehaviourTests
     [Fact]
     public async Task A_response_over_the_lambda_payload_limit_is_refused_to_the_function_and_500_to_the_caller()
     {
-        await using var front = await LocalApiGatewayHost.StartAsync("--ApiGateway:MaxInvocationPayloadBytes=4096");
-        using var runtime = RuntimeApiClient.ForEndpoint(front.RuntimeApi);
-        using var client = front.CreateSignedClient(Bound);
-        using var timeout = new CancellationTokenSource(Bound);
-
-        var call = client.GetAsync(new Uri("/gtg", UriKind.Relative), timeout.Token);
-        var invocation = await runtime.NextAsync(timeout.Token);
-        using var raw = new HttpClient { Timeout = Bound };
-        using var posted = await raw.PostAsync(
-            new Uri($"http://{front.RuntimeApi}/2018-06-01/runtime/invocation/{invocation.RequestId}/response"),
-            new StringContent($$"""{"statusCode":200,"body":"{{new string('x', 5000)}}"}"""),
-            timeout.Token);
+        await using var call = await GtgCall.SendAsync("--ApiGateway:MaxInvocationPayloadBytes=4096");
+        using var posted = await call.PostResponseAsync($$"""{"statusCode":200,"body":"{{new string('x', 5000)}}"}""");
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, posted.StatusCode);
 
-        await AssertGatewayAnswerAsync(await call, HttpStatusCode.InternalServerError, "Internal Server Error");
+        await AssertGatewayAnswerAsync(await call.Response, HttpStatusCode.InternalServerError, "Internal Server Error");
     }
 
     [Fact]
-    public async Task A_request_over_the_lambda_payload_limit_is_500_and_never_reaches_the_function()
-    {
-        await using var front = await LocalApiGatewayHost.StartAsync("--ApiGateway:MaxInvocationPayloadBytes=4096");
-        using var client = front.CreateSignedClient(Bound);
-        using var response = await client.PostAsync(
-            new Uri("/candidate/big", UriKind.Relative),
-            new StringContent(new string('x', 5000), Encoding.UTF8, "text/plain"));
-        await AssertGatewayAnswerAsync(response, HttpStatusCode.InternalServerError, "Internal Server Error");
-    }
+    public Task A_request_over_the_lambda_payload_limit_is_500_and_never_reaches_the_function() =>
+        AssertOversizedPostAsync("--ApiGateway:MaxInvocationPayloadBytes=4096", 5000, HttpStatusCode.InternalServerError, "Internal Server Error");
 
     [Fact]
-    public async Task A_request_body_over_the_api_gateway_limit_is_413()
-    {
-        await using var front = await LocalApiGatewayHost.StartAsync("--ApiGateway:MaxRequestBodyBytes=1024");
-        using var client = front.CreateSignedClient(Bound);
-        using var response = await client.PostAsync(
-            new Uri("/candidate/big", UriKind.Relative),
-            new StringContent(new string('x', 2000), Encoding.UTF8, "text/plain"));
-        await AssertGatewayAnswerAsync(response, HttpStatusCode.RequestEntityTooLarge, "Request Entity Too Large");
-    }
+    public Task A_request_body_over_the_api_gateway_limit_is_413() =>
+        AssertOversizedPostAsync("--ApiGateway:MaxRequestBodyBytes=1024", 2000, HttpStatusCode.RequestEntityTooLarge, "Request Entity Too Large");
 
     [Fact]
     public async Task Unsigned_and_badly_signed_requests_are_403_and_never_reach_the_function()
@@ -231,10 +190,83 @@ public sealed class FrontBehaviourTests
         return response;
     }
 
+    /// <summary>A signed POST of <paramref name="bodyLength"/> bytes to a front started with <paramref name="limitSetting"/>.</summary>
+    private static async Task AssertOversizedPostAsync(string limitSetting, int bodyLength, HttpStatusCode status, string message)
+    {
+        await using var front = await LocalApiGatewayHost.StartAsync(limitSetting);
+        using var client = front.CreateSignedClient(Bound);
+        using var response = await client.PostAsync(
+            new Uri("/candidate/big", UriKind.Relative),
+            new StringContent(new string('x', bodyLength), Encoding.UTF8, "text/plain"));
+        await AssertGatewayAnswerAsync(response, status, message);
+    }
+
     private static async Task AssertGatewayAnswerAsync(HttpResponseMessage response, HttpStatusCode status, string message)
     {
         Assert.Equal(status, response.StatusCode);
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal($$"""{"message":"{{message}}"}""", await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>
+    /// A front started with <c>frontArguments</c>, a signed <c>GET /gtg</c> sent through it, and that invocation as the
+    /// scripted function received it from the Runtime API; the test decides what the function answers.
+    /// </summary>
+    private sealed class GtgCall : IAsyncDisposable
+    {
+        private readonly HttpClient _client;
+        private readonly CancellationTokenSource _timeout = new(Bound);
+
+        private GtgCall(LocalApiGatewayHost front)
+        {
+            Front = front;
+            Runtime = RuntimeApiClient.ForEndpoint(front.RuntimeApi);
+            _client = front.CreateSignedClient(Bound);
+        }
+
+        public LocalApiGatewayHost Front { get; }
+
+        public RuntimeApiClient Runtime { get; }
+
+        public CancellationToken Token => _timeout.Token;
+
+        /// <summary>The caller's answer (it completes once the function answered, or the front gave up).</summary>
+        public Task<HttpResponseMessage> Response { get; private set; } = Task.FromException<HttpResponseMessage>(new InvalidOperationException("not sent"));
+
+        public Invocation Invocation { get; private set; } = null!;
+
+        public static async Task<GtgCall> SendAsync(params string[] frontArguments)
+        {
+            var call = new GtgCall(await LocalApiGatewayHost.StartAsync(frontArguments));
+            try
+            {
+                call.Response = call._client.GetAsync(new Uri("/gtg", UriKind.Relative), call.Token);
+                call.Invocation = await call.Runtime.NextAsync(call.Token);
+                return call;
+            }
+            catch
+            {
+                await call.DisposeAsync();
+                throw;
+            }
+        }
+
+        /// <summary>Posts <paramref name="payload"/> as the function's response, unchecked (the Runtime API decides).</summary>
+        public async Task<HttpResponseMessage> PostResponseAsync(string payload)
+        {
+            using var raw = new HttpClient { Timeout = Bound };
+            return await raw.PostAsync(
+                new Uri($"http://{Front.RuntimeApi}/2018-06-01/runtime/invocation/{Invocation.RequestId}/response"),
+                new StringContent(payload),
+                Token);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _client.Dispose();
+            Runtime.Dispose();
+            _timeout.Dispose();
+            await Front.DisposeAsync();
+        }
     }
 }

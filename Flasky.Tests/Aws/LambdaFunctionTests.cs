@@ -131,6 +131,16 @@ public sealed class LambdaFunctionTests
     }
 
     [Fact]
+    public void The_store_is_chosen_by_the_hosting_layer_as_in_every_host()
+    {
+        var unknown = Assert.Throws<InvalidOperationException>(() => CreateFunction(new() { ["CandidateStore"] = "Cosmos" }));
+        Assert.Contains("Valid values: InMemory, DynamoDb.", unknown.Message, StringComparison.Ordinal);
+
+        var unconfigured = Assert.Throws<InvalidOperationException>(() => CreateFunction(new() { ["CandidateStore"] = "DynamoDb" }));
+        Assert.Contains("CandidateStore=DynamoDb, but that store is not configured: set DynamoDb:TableName", unconfigured.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_event_that_is_not_an_http_api_event_is_a_function_error() =>
         await Assert.ThrowsAsync<InvalidDataException>(() => CreateFunction().HandleAsync(new MemoryStream("""{"foo":1}"""u8.ToArray())));
 

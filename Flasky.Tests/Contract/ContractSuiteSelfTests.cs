@@ -3,7 +3,7 @@ using Flasky.Check.Auth;
 using Flasky.Core.Http;
 using Flasky.Core.Names;
 using Flasky.Core.Storage;
-using Flasky.Tests.Functions;
+using Flasky.Tests.Azure;
 
 using CheckCli = Flasky.Check.Program;
 
@@ -14,6 +14,19 @@ public sealed class ContractSuiteSelfTests
 {
     // Generous: a loaded shared machine must not turn into a failed check (a timeout is a bound, not an assertion).
     private static readonly ContractRunOptions FastOptions = new() { RequestTimeout = TimeSpan.FromSeconds(30), WriteEdgeNames = true };
+
+    /// <summary>The checks that a rejected body (400/413) is refused and leaves nothing behind.</summary>
+    private static readonly string[] BodyRejectionChecks =
+    [
+        "body: JSON that is not an object is 400",
+        "body: a lone surrogate is 400, or round-trips without breaking reads",
+        "body: a rejected POST changes nothing",
+        "body: malformed JSON is 400",
+        "body: nesting depth 9 is 400",
+        "body: numbers are doubles (2^53+1 and 1e400 are 400; -0 reads back as 0, 1e20 as 1E+20)",
+        "body: over 16384 bytes is 413",
+        "body: reserved members (id, _x) are 400",
+    ];
 
     [Fact]
     public void Every_check_has_a_unique_name()
@@ -142,23 +155,18 @@ public sealed class ContractSuiteSelfTests
 
         AssertFailedExactly(
             failed,
-            "body: JSON that is not an object is 400",
-            "body: a lone surrogate is 400, or round-trips without breaking reads",
-            "body: a rejected POST changes nothing",
-            "body: malformed JSON is 400",
-            "body: nesting depth 9 is 400",
-            "body: numbers are doubles (2^53+1 and 1e400 are 400; -0 reads back as 0, 1e20 as 1E+20)",
-            "body: over 16384 bytes is 413",
-            "body: reserved members (id, _x) are 400",
-            "candidates: a bad next token is 400",
-            "candidates: limit outside 1-1000 or not a number is 400",
-            "name: / and \\ are 400",
-            "name: 129 characters is 400",
-            "name: control characters (C0, DEL, C1) are 400",
-            "name: invalid UTF-8 is 400",
-            "name: invisible formatting characters (U+200B, U+202E, U+2066, U+FEFF …) are 400 on POST and write nothing",
-            "name: leading or trailing whitespace is 400",
-            "routing: a wrong method is 405 with an Allow header");
+            [
+                .. BodyRejectionChecks,
+                "candidates: a bad next token is 400",
+                "candidates: limit outside 1-1000 or not a number is 400",
+                "name: / and \\ are 400",
+                "name: 129 characters is 400",
+                "name: control characters (C0, DEL, C1) are 400",
+                "name: invalid UTF-8 is 400",
+                "name: invisible formatting characters (U+200B, U+202E, U+2066, U+FEFF …) are 400 on POST and write nothing",
+                "name: leading or trailing whitespace is 400",
+                "routing: a wrong method is 405 with an Allow header",
+            ]);
         Assert.All(failed, f => Assert.Contains("expected Content-Type application/problem+json, got", f.Reason, StringComparison.Ordinal));
     }
 
@@ -181,17 +189,7 @@ public sealed class ContractSuiteSelfTests
 
         var failed = await FailedChecksAsync(new ContractTarget(host.BaseAddress, NoAuthentication.Instance));
 
-        AssertFailedExactly(
-            failed,
-            "body: JSON that is not an object is 400",
-            "body: a lone surrogate is 400, or round-trips without breaking reads",
-            "body: a rejected POST changes nothing",
-            "body: malformed JSON is 400",
-            "body: nesting depth 9 is 400",
-            "body: numbers are doubles (2^53+1 and 1e400 are 400; -0 reads back as 0, 1e20 as 1E+20)",
-            "body: over 16384 bytes is 413",
-            "body: reserved members (id, _x) are 400",
-            "name: invisible formatting characters (U+200B, U+202E, U+2066, U+FEFF …) are 400 on POST and write nothing");
+        AssertFailedExactly(failed, [.. BodyRejectionChecks, "name: invisible formatting characters (U+200B, U+202E, U+2066, U+FEFF …) are 400 on POST and write nothing"]);
     }
 
     private static void AssertFailedExactly(List<(string Name, string Reason)> failed, params string[] expected)

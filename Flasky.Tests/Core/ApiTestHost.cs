@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Flasky.Core.Http;
 using Flasky.Core.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -7,7 +8,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Flasky.Tests.Core;
 
 /// <summary>Drives <see cref="CandidateApi"/> directly, the way every host adapter does.</summary>
-internal sealed class ApiTestHost(ICandidateStore? store = null, string instanceId = "test-instance", long? responseByteBudget = null)
+internal sealed partial class ApiTestHost(ICandidateStore? store = null, string instanceId = "test-instance", long? responseByteBudget = null)
 {
     public ICandidateStore Store { get; } = store ?? new InMemoryCandidateStore();
 
@@ -31,4 +32,21 @@ internal sealed class ApiTestHost(ICandidateStore? store = null, string instance
     public Task<ApiResponse> PostJsonAsync(string target, string json) => SendAsync("POST", target, "application/json", json);
 
     public static JsonElement Json(ApiResponse response) => JsonDocument.Parse(response.Body).RootElement.Clone();
+
+    /// <summary>The target of a <c>Link: &lt;…&gt;; rel="next"</c> header (null without one), checked to carry <paramref name="limit"/>.</summary>
+    public static string? NextLink(string? header, int limit)
+    {
+        if (header is null)
+        {
+            return null;
+        }
+
+        var match = LinkPattern().Match(header);
+        Assert.True(match.Success, $"malformed Link header: {header}");
+        Assert.Equal(limit.ToString(System.Globalization.CultureInfo.InvariantCulture), match.Groups["limit"].Value);
+        return match.Groups["target"].Value;
+    }
+
+    [GeneratedRegex("""^<(?<target>/candidates\?limit=(?<limit>\d+)&next=[A-Za-z0-9_.-]+)>; rel="next"$""")]
+    private static partial Regex LinkPattern();
 }

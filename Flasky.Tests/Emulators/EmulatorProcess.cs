@@ -22,9 +22,15 @@ internal sealed record EmulatorProcessOptions
 
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Inherited variables to leave out (the test run's own settings that must not leak in); null keeps all.</summary>
+    public Func<string, bool>? RemoveInherited { get; init; }
+
     public string? WorkingDirectory { get; init; }
 
-    /// <summary>Ready when a line of standard output or error matches; <see cref="EmulatorProcess.ReadyMatch"/> keeps the match.</summary>
+    /// <summary>
+    /// Ready when a line of standard output or error matches; <see cref="EmulatorProcess.ReadyMatch"/> keeps the match.
+    /// With neither this nor <see cref="ReadyPort"/>, the process is ready as soon as it runs.
+    /// </summary>
     public Regex? ReadyLine { get; init; }
 
     /// <summary>Ready when this loopback TCP port accepts a connection (checked after <see cref="ReadyLine"/>, if both are set).</summary>
@@ -50,6 +56,7 @@ internal sealed class EmulatorProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly EmulatorProcessOptions _options;
     private readonly StringBuilder _output = new();
+    private readonly TaskCompletionSource<Match?> _readyLine = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _disposed;
 
     private EmulatorProcess(Process process, EmulatorProcessOptions options)
@@ -83,6 +90,17 @@ internal sealed class EmulatorProcess : IAsyncDisposable
     /// <summary>Starts the process and waits until it is ready; throws with its output when it is not.</summary>
     public static async Task<EmulatorProcess> StartAsync(EmulatorProcessOptions options, CancellationToken cancellationToken = default)
     {
+        var emulator = Launch(options);
+        await emulator.WaitUntilReadyAsync(cancellationToken: cancellationToken);
+        return emulator;
+    }
+
+    /// <summary>
+    /// Starts the process without waiting for it to be ready (for a test that expects it to exit instead); follow with
+    /// <see cref="WaitUntilReadyAsync"/> or <see cref="WaitForExitAsync"/>, and dispose it in any case.
+    /// </summary>
+    public static EmulatorProcess Launch(EmulatorProcessOptions options)
+    {
         ArgumentNullException.ThrowIfNull(options);
         var executable = Resolve(options.Executable) ?? throw new InvalidOperationException(
             $"{options.DisplayName} needs '{options.Executable}', which is not installed (not found on PATH). {options.InstallHint}");
@@ -107,6 +125,14 @@ internal sealed class EmulatorProcess : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
+        if (options.RemoveInherited is { } remove)
+        {
+            foreach (var inherited in start.Environment.Keys.Where(remove).ToList())
+            {
+                start.Environment.Remove(inherited);
+            }
+        }
+
         foreach (var (name, value) in options.Environment)
         {
             start.Environment[name] = value;
@@ -114,10 +140,9 @@ internal sealed class EmulatorProcess : IAsyncDisposable
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var emulator = new EmulatorProcess(process, options);
-        var readyLine = new TaskCompletionSource<Match?>(TaskCreationOptions.RunContinuationsAsynchronously);
         if (options.ReadyLine is null)
         {
-            readyLine.SetResult(null);
+            emulator._readyLine.SetResult(null);
         }
 
         DataReceivedEventHandler onLine = (_, e) =>
@@ -134,46 +159,82 @@ internal sealed class EmulatorProcess : IAsyncDisposable
 
             if (options.ReadyLine?.Match(e.Data) is { Success: true } match)
             {
-                readyLine.TrySetResult(match);
+                emulator._readyLine.TrySetResult(match);
             }
         };
         process.OutputDataReceived += onLine;
         process.ErrorDataReceived += onLine;
-        process.Exited += (_, _) => readyLine.TrySetException(
-            new InvalidOperationException($"{options.DisplayName} exited (code {SafeExitCode(process)}) before it was ready."));
+        process.Exited += (_, _) => emulator._readyLine.TrySetException(
+            new InvalidOperationException($"{options.DisplayName} exited with exit code {SafeExitCode(process)} before it was ready."));
 
         process.Start();
         emulator.Id = process.Id;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        return emulator;
+    }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.StartTimeout);
+    /// <summary>
+    /// Waits until the ready line (and port) say so, within <paramref name="timeout"/> (default: the options' start
+    /// timeout). When it is not ready, stops the process and throws an <see cref="EmulatorStartException"/> with its
+    /// output and, if it exited, its exit code.
+    /// </summary>
+    public async Task WaitUntilReadyAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        var limit = timeout ?? _options.StartTimeout;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(limit);
         try
         {
-            emulator.ReadyMatch = await readyLine.Task.WaitAsync(timeout.Token);
-            if (options.ReadyPort is { } port)
+            ReadyMatch = await _readyLine.Task.WaitAsync(deadline.Token);
+            if (_options.ReadyPort is { } port)
             {
-                await WaitForPortAsync(process, port, timeout.Token);
+                await WaitForPortAsync(_process, port, deadline.Token);
             }
-
-            return emulator;
         }
         catch (Exception ex)
         {
-            await emulator.DisposeAsync();
+            int? exitCode = null;
+            if (_process.HasExited)
+            {
+                // Drains the redirected output too, so the failure message is complete.
+                using var drain = new CancellationTokenSource(_options.StopTimeout);
+                await _process.WaitForExitAsync(drain.Token);
+                exitCode = _process.ExitCode;
+            }
+
+            await DisposeAsync();
             var reason = ex is OperationCanceledException && !cancellationToken.IsCancellationRequested
-                ? $"was not ready within {options.StartTimeout}"
+                ? $"was not ready within {limit}"
                 : $"failed to start ({ex.Message})";
-            throw new InvalidOperationException(
-                $"{options.DisplayName} ({options.Executable} {string.Join(' ', options.Arguments)}) {reason}. Its output:\n{emulator.Output}", ex);
+            throw new EmulatorStartException(
+                $"{_options.DisplayName} ({_options.Executable} {string.Join(' ', _options.Arguments)}) {reason}. Its output:\n{Output}", exitCode, ex);
         }
     }
 
-    /// <summary>A loopback TCP port that was free a moment ago, for emulators that can't pick their own (port 0).</summary>
-    public static int FreeLoopbackPort()
+    /// <summary>Waits for the process to exit by itself; returns its exit code, or throws with its output after <paramref name="timeout"/>.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException ex)
+        {
+            throw new TimeoutException($"{_options.DisplayName} (PID {Id}) did not exit within {timeout}. Its output:\n{Output}", ex);
+        }
+
+        return _process.ExitCode;
+    }
+
+    /// <summary>A loopback TCP port that was free a moment ago, for emulators that can't pick their own (port 0).</summary>
+    public static int FreeLoopbackPort() => FreePort(IPAddress.Loopback);
+
+    /// <summary>A TCP port that was free on <paramref name="address"/> a moment ago (<see cref="IPAddress.Any"/> for an emulator that binds every interface).</summary>
+    public static int FreePort(IPAddress address)
+    {
+        using var listener = new TcpListener(address, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
@@ -301,4 +362,11 @@ internal sealed class EmulatorProcess : IAsyncDisposable
             .Select(directory => Path.Combine(directory, executable))
             .FirstOrDefault(File.Exists);
     }
+}
+
+/// <summary>An emulator that did not become ready: the message holds its output; <see cref="ExitCode"/> is set when it exited.</summary>
+internal sealed class EmulatorStartException(string message, int? exitCode, Exception innerException)
+    : InvalidOperationException(message, innerException)
+{
+    public int? ExitCode { get; } = exitCode;
 }

@@ -39,8 +39,10 @@ public sealed partial class EmulatorProcessTests
     [Fact]
     public async Task Exiting_before_ready_fails_with_the_output()
     {
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(
+        var error = await Assert.ThrowsAsync<EmulatorStartException>(
             () => EmulatorProcess.StartAsync(Shell("echo 'port already in use'; exit 3")));
+
+        Assert.Equal(3, error.ExitCode);
 
         Assert.Contains("port already in use", error.Message, StringComparison.Ordinal);
         Assert.Contains("The test emulator", error.Message, StringComparison.Ordinal);
@@ -49,7 +51,7 @@ public sealed partial class EmulatorProcessTests
     [Fact]
     public async Task Not_ready_within_the_timeout_fails_and_stops_the_process()
     {
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(
+        var error = await Assert.ThrowsAsync<EmulatorStartException>(
             () => EmulatorProcess.StartAsync(Shell("echo \"pid $$\"; exec sleep 60", TimeSpan.FromSeconds(2))));
 
         Assert.Contains("was not ready within", error.Message, StringComparison.Ordinal);

@@ -7,7 +7,7 @@ using System.Text;
 using System.Text.Json;
 using Flasky.Core.Storage;
 using Flasky.Firestore;
-using Flasky.Tests.Storage;
+using Flasky.Tests.Contract;
 
 namespace Flasky.Tests.Gcp;
 

@@ -5,7 +5,7 @@ namespace Flasky.Tests.Infrastructure;
 /// arguments, a failed step stops it with a clear message, and credentials never reach a command line or the output.
 /// </summary>
 [Collection(SharedAwsTerraform.Name)]
-public sealed class AwsDeployScriptTests : IClassFixture<SystemPathWithoutCloudTools>, IDisposable
+public sealed class AwsDeployScriptTests : DeployScriptTests, IClassFixture<SystemPathWithoutCloudTools>
 {
     private const string Region = "eu-west-1";
     private const string ApiUrl = "https://abc123.execute-api.eu-west-1.amazonaws.com";
@@ -13,17 +13,14 @@ public sealed class AwsDeployScriptTests : IClassFixture<SystemPathWithoutCloudT
     private const string SecretKey = "test-secret-access-key-b41f07c2";
     private const string SessionToken = "test-session-token-9d3e55a1";
 
-    private static readonly string Script = RepositoryRoot.Combine("infra", "aws", "deploy.sh");
-    private static readonly string TerraformDir = RepositoryRoot.Combine("infra", "aws");
 
     private readonly AwsTerraform _module;
-    private readonly ToolStubs _stubs;
 
     public AwsDeployScriptTests(AwsTerraform module, SystemPathWithoutCloudTools systemPath)
+        : base("aws", systemPath)
     {
         _module = module;
-        _stubs = new ToolStubs(systemPath);
-        _stubs.Add("aws", $$"""
+        Stubs.Add("aws", $$"""
             case "$1 $2" in
               "configure get") printf '%s\n' "${STUB_CONFIGURED_REGION:-}" ;;
               "sts get-caller-identity") echo 123456789012 ;;
@@ -31,14 +28,14 @@ public sealed class AwsDeployScriptTests : IClassFixture<SystemPathWithoutCloudT
                 printf 'AWS_ACCESS_KEY_ID={{AccessKeyId}}\nAWS_SECRET_ACCESS_KEY={{SecretKey}}\nAWS_SESSION_TOKEN={{SessionToken}}\nAWS_CREDENTIAL_EXPIRATION=2030-01-01T00:00:00Z\n' ;;
             esac
             """);
-        _stubs.Add("terraform", $$"""
+        Stubs.Add("terraform", $$"""
             case "$2 $4" in
               "output api_url") printf '%s' '{{ApiUrl}}' ;;
               "output authorization_type") printf '%s' "${STUB_AUTHORIZATION:-AWS_IAM}" ;;
             esac
             """);
         // publish creates its output folder; run (the contract check) records the credentials it was given.
-        _stubs.Add("dotnet", """
+        Stubs.Add("dotnet", """
             if [ "$1" = publish ]; then
               while [ $# -gt 0 ]; do [ "$1" = -o ] && mkdir -p "$2" && echo dll > "$2/Flasky.Lambda.dll"; shift; done
             elif [ "$1" = run ]; then
@@ -46,24 +43,10 @@ public sealed class AwsDeployScriptTests : IClassFixture<SystemPathWithoutCloudT
               exit "${STUB_CHECK_EXIT:-0}"
             fi
             """);
-        _stubs.Add("zip", """for a in "$@"; do case "$a" in *.zip) echo zip > "$a" ;; esac; done""");
+        Stubs.Add("zip", """for a in "$@"; do case "$a" in *.zip) echo zip > "$a" ;; esac; done""");
     }
 
-    private string Package => Path.Combine(_stubs.Scratch, "build", "flasky-lambda.zip");
-
-    public void Dispose() => _stubs.Dispose();
-
-    [Fact]
-    public void Script_is_executable_bash_and_in_the_shellcheck_gate()
-    {
-        Assert.StartsWith("#!/usr/bin/env bash\n", File.ReadAllText(Script), StringComparison.Ordinal);
-        if (!OperatingSystem.IsWindows())
-        {
-            Assert.True(File.GetUnixFileMode(Script).HasFlag(UnixFileMode.UserExecute), $"{Script} is not executable");
-        }
-
-        Assert.Contains(Script, ShellScriptTests.ShellScripts(RepositoryRoot.Path));
-    }
+    private string Package => Path.Combine(Stubs.Scratch, "build", "flasky-lambda.zip");
 
     [Fact]
     public async Task Up_publishes_zips_applies_and_checks_the_live_url_with_sigv4()
@@ -77,7 +60,7 @@ public sealed class AwsDeployScriptTests : IClassFixture<SystemPathWithoutCloudT
                 ["aws", "sts", "get-caller-identity", "--query", "Account", "--output", "text"],
                 ["terraform", $"-chdir={TerraformDir}", "init", "-input=false"],
                 ["dotnet", "publish", RepositoryRoot.Combine("Flasky.Lambda"), "-c", "Release", "-r", "linux-x64",
-                    "--self-contained", "false", "-p:PublishReadyToRun=true", "-o", Path.Combine(_stubs.Scratch, "build", "publish")],
+                    "--self-contained", "false", "-p:PublishReadyToRun=true", "-o", Path.Combine(Stubs.Scratch, "build", "publish")],
                 ["zip", "-q", "-r", "-X", Package, "."],
                 ["terraform", $"-chdir={TerraformDir}", "apply", "-input=false", "-auto-approve", .. vars],
                 ["terraform", $"-chdir={TerraformDir}", "output", "-raw", "api_url"],
@@ -85,7 +68,7 @@ public sealed class AwsDeployScriptTests : IClassFixture<SystemPathWithoutCloudT
                 ["aws", "configure", "export-credentials", "--format", "env-no-export"],
                 ["dotnet", "run", "--project", RepositoryRoot.Combine("Flasky.Check"), "--", ApiUrl, "--sigv4", Region],
             ],
-            _stubs.Calls());
+            Stubs.Calls());
         Assert.Contains("contract check passed", run.StandardOutput, StringComparison.Ordinal);
     }
 
@@ -96,12 +79,12 @@ public sealed class AwsDeployScriptTests : IClassFixture<SystemPathWithoutCloudT
 
         Assert.True(run.ExitCode == 0, run.Diagnostics);
         Assert.Equal($"{AccessKeyId}|{SecretKey}|{SessionToken}",
-            (await File.ReadAllTextAsync(Path.Combine(_stubs.Scratch, "check-credentials"))).Trim());
+            (await File.ReadAllTextAsync(Path.Combine(Stubs.Scratch, "check-credentials"))).Trim());
         foreach (var secret in new[] { SecretKey, SessionToken })
         {
             Assert.DoesNotContain(secret, run.StandardOutput, StringComparison.Ordinal);
             Assert.DoesNotContain(secret, run.StandardError, StringComparison.Ordinal);
-            Assert.DoesNotContain(_stubs.CallLines(), line => line.Contains(secret, StringComparison.Ordinal));
+            Assert.DoesNotContain(Stubs.CallLines(), line => line.Contains(secret, StringComparison.Ordinal));
         }
     }
 
@@ -116,8 +99,8 @@ public sealed class AwsDeployScriptTests : IClassFixture<SystemPathWithoutCloudT
         });
 
         Assert.True(run.ExitCode == 0, run.Diagnostics);
-        Assert.DoesNotContain(_stubs.Calls(), c => c is ["aws", "configure", "export-credentials", ..]);
-        Assert.Equal("AKIAENVKEY|env-secret|", (await File.ReadAllTextAsync(Path.Combine(_stubs.Scratch, "check-credentials"))).Trim());
+        Assert.DoesNotContain(Stubs.Calls(), c => c is ["aws", "configure", "export-credentials", ..]);
+        Assert.Equal("AKIAENVKEY|env-secret|", (await File.ReadAllTextAsync(Path.Combine(Stubs.Scratch, "check-credentials"))).Trim());
     }
 
     [Fact]
@@ -126,8 +109,8 @@ public sealed class AwsDeployScriptTests : IClassFixture<SystemPathWithoutCloudT
         var run = await RunAsync("up", new() { ["STUB_AUTHORIZATION"] = "NONE" });
 
         Assert.True(run.ExitCode == 0, run.Diagnostics);
-        Assert.Equal(["dotnet", "run", "--project", RepositoryRoot.Combine("Flasky.Check"), "--", ApiUrl], _stubs.Calls()[^1]);
-        Assert.DoesNotContain(_stubs.Calls(), c => c is ["aws", "configure", "export-credentials", ..]);
+        Assert.Equal(["dotnet", "run", "--project", RepositoryRoot.Combine("Flasky.Check"), "--", ApiUrl], Stubs.Calls()[^1]);
+        Assert.DoesNotContain(Stubs.Calls(), c => c is ["aws", "configure", "export-credentials", ..]);
     }
 
     [Fact]
@@ -143,7 +126,7 @@ public sealed class AwsDeployScriptTests : IClassFixture<SystemPathWithoutCloudT
             "arm64" => "linux-arm64",
             _ => throw new InvalidOperationException($"unknown Lambda architecture {architecture}"),
         };
-        var publish = Assert.Single(_stubs.Calls(), c => c is ["dotnet", "publish", ..]);
+        var publish = Assert.Single(Stubs.Calls(), c => c is ["dotnet", "publish", ..]);
         Assert.Equal(runtimeIdentifier, publish[Array.IndexOf(publish, "-r") + 1]);
         Assert.Contains("-p:PublishReadyToRun=true", publish);
     }
@@ -154,16 +137,16 @@ public sealed class AwsDeployScriptTests : IClassFixture<SystemPathWithoutCloudT
         var run = await RunAsync("up", new() { ["AWS_REGION"] = "", ["STUB_CONFIGURED_REGION"] = "ap-southeast-2" });
 
         Assert.True(run.ExitCode == 0, run.Diagnostics);
-        Assert.Equal(["aws", "configure", "get", "region"], _stubs.Calls()[0]);
-        Assert.Contains(_stubs.Calls(), c => c is ["terraform", _, "apply", ..] && c.Contains("region=ap-southeast-2"));
-        Assert.Equal("ap-southeast-2", _stubs.Calls()[^1][^1]);
+        Assert.Equal(["aws", "configure", "get", "region"], Stubs.Calls()[0]);
+        Assert.Contains(Stubs.Calls(), c => c is ["terraform", _, "apply", ..] && c.Contains("region=ap-southeast-2"));
+        Assert.Equal("ap-southeast-2", Stubs.Calls()[^1][^1]);
     }
 
     [Fact]
     public async Task Down_destroys_everything_without_building_anything()
     {
-        _stubs.Remove("dotnet");
-        _stubs.Remove("zip");
+        Stubs.Remove("dotnet");
+        Stubs.Remove("zip");
 
         var run = await RunAsync("down");
 
@@ -175,7 +158,7 @@ public sealed class AwsDeployScriptTests : IClassFixture<SystemPathWithoutCloudT
                 ["terraform", $"-chdir={TerraformDir}", "destroy", "-input=false", "-auto-approve",
                     "-var", $"region={Region}", "-var", $"package_path={Package}"],
             ],
-            _stubs.Calls());
+            Stubs.Calls());
     }
 
     [Theory]
@@ -192,17 +175,8 @@ public sealed class AwsDeployScriptTests : IClassFixture<SystemPathWithoutCloudT
         var run = await RunAsync("up", new() { ["STUB_FAIL"] = failingCall });
 
         // The failing call is the last one: nothing ran after it.
-        _stubs.AssertStoppedAt(run, failingCall, message);
+        Stubs.AssertStoppedAt(run, failingCall, message);
         Assert.DoesNotContain(SecretKey, run.StandardError, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Down_stops_when_destroy_fails()
-    {
-        var run = await RunAsync("down", new() { ["STUB_FAIL"] = "terraform * destroy *" });
-
-        Assert.NotEqual(0, run.ExitCode);
-        Assert.Contains("deploy.sh: terraform destroy failed", run.StandardError, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -210,14 +184,8 @@ public sealed class AwsDeployScriptTests : IClassFixture<SystemPathWithoutCloudT
     [InlineData("aws", "aws is required")]
     [InlineData("dotnet", "dotnet is required")]
     [InlineData("zip", "zip is required")]
-    public async Task A_missing_tool_stops_the_script_before_anything_runs(string tool, string message)
-    {
-        _stubs.Remove(tool);
-
-        var run = await RunAsync("up");
-
-        _stubs.AssertStoppedBeforeAnyCall(run, message);
-    }
+    public Task A_missing_tool_stops_the_script_before_anything_runs(string tool, string message) =>
+        AssertStopsWithoutAsync(tool, message);
 
     [Fact]
     public async Task No_region_anywhere_stops_the_script_with_what_to_do()
@@ -226,26 +194,10 @@ public sealed class AwsDeployScriptTests : IClassFixture<SystemPathWithoutCloudT
 
         Assert.NotEqual(0, run.ExitCode);
         Assert.Contains("no AWS region: set AWS_REGION", run.StandardError, StringComparison.Ordinal);
-        Assert.DoesNotContain(_stubs.Calls(), c => c[0] is "terraform" or "dotnet");
+        Assert.DoesNotContain(Stubs.Calls(), c => c[0] is "terraform" or "dotnet");
     }
 
-    [Theory]
-    [InlineData("")]
-    [InlineData("deploy")]
-    [InlineData("up now")]
-    public async Task Anything_but_up_or_down_prints_the_usage(string arguments)
-    {
-        var run = await _stubs.RunAsync(Script, arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries), Environment());
-
-        Assert.Equal(2, run.ExitCode);
-        Assert.Contains("usage:", run.StandardError, StringComparison.Ordinal);
-        Assert.Empty(_stubs.Calls());
-    }
-
-    private Task<ToolRun> RunAsync(string action, Dictionary<string, string>? overrides = null) =>
-        _stubs.RunAsync(Script, [action], Environment(), overrides);
-
-    private Dictionary<string, string> Environment() =>
+    private protected override Dictionary<string, string> Environment() =>
         new()
         {
             ["AWS_REGION"] = Region,
@@ -253,6 +205,6 @@ public sealed class AwsDeployScriptTests : IClassFixture<SystemPathWithoutCloudT
             ["AWS_ACCESS_KEY_ID"] = "",
             ["AWS_SECRET_ACCESS_KEY"] = "",
             ["AWS_SESSION_TOKEN"] = "",
-            ["FLASKY_BUILD_DIR"] = Path.Combine(_stubs.Scratch, "build"),
+            ["FLASKY_BUILD_DIR"] = Path.Combine(Stubs.Scratch, "build"),
         };
 }

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Flasky.Cosmos;
+using Microsoft.Extensions.Configuration;
 
 namespace Flasky.Tests.Infrastructure;
 
@@ -17,6 +19,8 @@ public sealed class AzureAppSettingsTests(AzureTemplateFixture template)
         "APPLICATIONINSIGHTS_CONNECTION_STRING",     // Functions host and worker telemetry
         "APPLICATIONINSIGHTS_AUTHENTICATION_STRING", // Functions host: Entra auth to Application Insights (local auth off)
         "cosmos__accountEndpoint",                   // Flasky.Functions Cosmos store: account endpoint (no key)
+        "cosmos__databaseName",                      // Flasky.Functions Cosmos store: the database the template creates
+        "cosmos__containerName",                     // Flasky.Functions Cosmos store: the container the template creates
         "AZURE_CLIENT_ID",                           // Flasky.Functions: DefaultAzureCredential picks the user-assigned identity
     ];
 
@@ -73,5 +77,28 @@ public sealed class AzureAppSettingsTests(AzureTemplateFixture template)
         // Read from the resource inside the api module: the connection string never passes through an output.
         Assert.Equal("[reference(resourceId('Microsoft.Insights/components', parameters('applicationInsightsName')), '2020-02-02').ConnectionString]",
             Settings.GetProperty("APPLICATIONINSIGHTS_CONNECTION_STRING").GetString());
+    }
+
+    [Theory]
+    [InlineData("cosmos__databaseName", "databaseName", "CandidateDatabase")]
+    [InlineData("cosmos__containerName", "containerName", "Candidates")]
+    public void Cosmos_names_reach_the_code_from_the_resources_the_template_creates(string setting, string output, string seedName)
+    {
+        // The setting is the cosmos module's output ...
+        var value = template.ResolveString("api", Settings.GetProperty(setting));
+        Assert.Contains("'Microsoft.Resources/deployments', 'cosmos')", value);
+        Assert.EndsWith($".outputs.{output}.value]", value);
+
+        // ... which is the created resource's name, declared once in main.bicep (the seed's layout).
+        var created = template.ModuleTemplate("cosmos").GetProperty("outputs").GetProperty(output).GetProperty("value");
+        Assert.Equal(seedName, template.ResolveString("cosmos", created));
+
+        // ... under the key the store reads.
+        var options = CosmosStoreOptions.FromConfiguration(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["cosmos:accountEndpoint"] = "https://flasky.documents.azure.com:443/",
+            [setting.Replace("__", ":", StringComparison.Ordinal)] = "from-the-setting",
+        }).Build());
+        Assert.Equal("from-the-setting", output == "databaseName" ? options.DatabaseName : options.ContainerName);
     }
 }

@@ -4,7 +4,7 @@ namespace Flasky.Tests.Infrastructure;
 /// infra/gcp/deploy.sh run against stand-ins for terraform, gcloud, docker, curl and dotnet: the steps in order with
 /// the right arguments, a failed step stops it with a clear message, and no token reaches a command line or the output.
 /// </summary>
-public sealed class GcpDeployScriptTests : IClassFixture<SystemPathWithoutCloudTools>, IDisposable
+public sealed class GcpDeployScriptTests : DeployScriptTests, IClassFixture<SystemPathWithoutCloudTools>
 {
     private const string Project = "flasky-test";
     private const string UserAccount = "dev@example.com";
@@ -15,17 +15,12 @@ public sealed class GcpDeployScriptTests : IClassFixture<SystemPathWithoutCloudT
     private const string IdToken = "eyJ.test-id-token.5f2a";
     private const string AccessToken = "ya29.test-access-token-c7e1";
 
-    private static readonly string Script = RepositoryRoot.Combine("infra", "gcp", "deploy.sh");
-    private static readonly string TerraformDir = RepositoryRoot.Combine("infra", "gcp");
-    private static readonly string[] Init = ["terraform", $"-chdir={TerraformDir}", "init", "-input=false"];
     private static readonly string[] CheckProject = ["dotnet", "run", "--project", RepositoryRoot.Combine("Flasky.Check"), "--", ServiceUrl];
 
-    private readonly ToolStubs _stubs;
-
     public GcpDeployScriptTests(SystemPathWithoutCloudTools systemPath)
+        : base("gcp", systemPath)
     {
-        _stubs = new ToolStubs(systemPath);
-        _stubs.Add("gcloud", $$"""
+        Stubs.Add("gcloud", $$"""
             case "$1 $2" in
               "config get-value") printf '%s\n' "${STUB_PROJECT:-}" ;;
               "auth list") printf '%s\n' "${STUB_ACCOUNT:-}" ;;
@@ -33,7 +28,7 @@ public sealed class GcpDeployScriptTests : IClassFixture<SystemPathWithoutCloudT
               "auth print-identity-token") echo '{{IdToken}}' ;;
             esac
             """);
-        _stubs.Add("terraform", $$"""
+        Stubs.Add("terraform", $$"""
             case "$2 $4" in
               "output repository_url") printf '%s' '{{Repository}}' ;;
               "output service_url") printf '%s' '{{ServiceUrl}}' ;;
@@ -41,31 +36,19 @@ public sealed class GcpDeployScriptTests : IClassFixture<SystemPathWithoutCloudT
             esac
             """);
         // curl keeps the headers it was given on stdin and answers 403 for the first STUB_FORBIDDEN_ANSWERS calls.
-        _stubs.Add("curl", """
+        Stubs.Add("curl", """
             case " $* " in *" --header @- "*) cat >> "$STUB_DIR/curl-stdin" ;; esac
             n=$(( $(cat "$STUB_DIR/curl-count" 2>/dev/null || echo 0) + 1 ))
             echo "$n" > "$STUB_DIR/curl-count"
             if [ "$n" -le "${STUB_FORBIDDEN_ANSWERS:-0}" ]; then printf 403; else printf 200; fi
             """);
-        _stubs.Add("dotnet", """exit "${STUB_CHECK_EXIT:-0}" """);
-        _stubs.Add("docker");
-        _stubs.Add("date", "echo 20261130-120000");
-        _stubs.Add("sleep");
+        Stubs.Add("dotnet", """exit "${STUB_CHECK_EXIT:-0}" """);
+        Stubs.Add("docker");
+        Stubs.Add("date", "echo 20261130-120000");
+        Stubs.Add("sleep");
     }
 
-    public void Dispose() => _stubs.Dispose();
-
-    [Fact]
-    public void Script_is_executable_bash_and_in_the_shellcheck_gate()
-    {
-        Assert.StartsWith("#!/usr/bin/env bash\n", File.ReadAllText(Script), StringComparison.Ordinal);
-        if (!OperatingSystem.IsWindows())
-        {
-            Assert.True(File.GetUnixFileMode(Script).HasFlag(UnixFileMode.UserExecute), $"{Script} is not executable");
-        }
-
-        Assert.Contains(Script, ShellScriptTests.ShellScripts(RepositoryRoot.Path));
-    }
+    private string[] Init => ["terraform", $"-chdir={TerraformDir}", "init", "-input=false"];
 
     [Fact]
     public async Task Up_creates_the_repository_builds_applies_waits_and_checks_with_an_id_token()
@@ -92,7 +75,7 @@ public sealed class GcpDeployScriptTests : IClassFixture<SystemPathWithoutCloudT
                 ["curl", "--silent", "--output", "/dev/null", "--write-out", "%{http_code}", "--max-time", "30", "--header", "@-", $"{ServiceUrl}/gtg"],
                 [.. CheckProject, "--id-token-command", "gcloud auth print-identity-token"],
             ],
-            _stubs.Calls());
+            Stubs.Calls());
         Assert.Contains("contract check passed", run.StandardOutput, StringComparison.Ordinal);
     }
 
@@ -105,12 +88,12 @@ public sealed class GcpDeployScriptTests : IClassFixture<SystemPathWithoutCloudT
         // The ID token went to curl on stdin; the check gets the command that prints one, not the token.
         Assert.Equal(
             string.Concat(Enumerable.Repeat($"Authorization: Bearer {IdToken}\n", 3)),
-            await File.ReadAllTextAsync(Path.Combine(_stubs.Scratch, "curl-stdin")));
+            await File.ReadAllTextAsync(Path.Combine(Stubs.Scratch, "curl-stdin")));
         foreach (var token in new[] { IdToken, AccessToken })
         {
             Assert.DoesNotContain(token, run.StandardOutput, StringComparison.Ordinal);
             Assert.DoesNotContain(token, run.StandardError, StringComparison.Ordinal);
-            Assert.DoesNotContain(_stubs.CallLines(), line => line.Contains(token, StringComparison.Ordinal));
+            Assert.DoesNotContain(Stubs.CallLines(), line => line.Contains(token, StringComparison.Ordinal));
         }
     }
 
@@ -120,9 +103,9 @@ public sealed class GcpDeployScriptTests : IClassFixture<SystemPathWithoutCloudT
         var run = await RunAsync("up", new() { ["STUB_ACCOUNT"] = ServiceAccount });
 
         Assert.True(run.ExitCode == 0, run.Diagnostics);
-        Assert.Contains(_stubs.Calls(), c => c is ["terraform", _, "apply", ..] && c[^1] == $"invokers=[\"serviceAccount:{ServiceAccount}\"]");
-        Assert.Contains(["gcloud", "auth", "print-identity-token", $"--audiences={ServiceUrl}"], _stubs.Calls());
-        Assert.Equal([.. CheckProject, "--id-token-command", $"gcloud auth print-identity-token --audiences={ServiceUrl}"], _stubs.Calls()[^1]);
+        Assert.Contains(Stubs.Calls(), c => c is ["terraform", _, "apply", ..] && c[^1] == $"invokers=[\"serviceAccount:{ServiceAccount}\"]");
+        Assert.Contains(["gcloud", "auth", "print-identity-token", $"--audiences={ServiceUrl}"], Stubs.Calls());
+        Assert.Equal([.. CheckProject, "--id-token-command", $"gcloud auth print-identity-token --audiences={ServiceUrl}"], Stubs.Calls()[^1]);
     }
 
     [Fact]
@@ -131,9 +114,9 @@ public sealed class GcpDeployScriptTests : IClassFixture<SystemPathWithoutCloudT
         var run = await RunAsync("up", new() { ["STUB_FORBIDDEN_ANSWERS"] = "3" });
 
         Assert.True(run.ExitCode == 0, run.Diagnostics);
-        Assert.Equal(4, _stubs.Calls().Count(c => c[0] == "curl"));
-        Assert.Equal(3, _stubs.Calls().Count(c => c is ["sleep", "10"]));
-        Assert.Equal(CheckProject[0], _stubs.Calls()[^1][0]);
+        Assert.Equal(4, Stubs.Calls().Count(c => c[0] == "curl"));
+        Assert.Equal(3, Stubs.Calls().Count(c => c is ["sleep", "10"]));
+        Assert.Equal(CheckProject[0], Stubs.Calls()[^1][0]);
     }
 
     [Fact]
@@ -143,8 +126,8 @@ public sealed class GcpDeployScriptTests : IClassFixture<SystemPathWithoutCloudT
 
         Assert.NotEqual(0, run.ExitCode);
         Assert.Contains($"deploy.sh: GET {ServiceUrl}/gtg answered '403', not 200, for two minutes", run.StandardError, StringComparison.Ordinal);
-        Assert.Equal(12, _stubs.Calls().Count(c => c[0] == "curl"));
-        Assert.DoesNotContain(_stubs.Calls(), c => c is ["dotnet", "run", ..]);
+        Assert.Equal(12, Stubs.Calls().Count(c => c[0] == "curl"));
+        Assert.DoesNotContain(Stubs.Calls(), c => c is ["dotnet", "run", ..]);
     }
 
     [Fact]
@@ -153,10 +136,10 @@ public sealed class GcpDeployScriptTests : IClassFixture<SystemPathWithoutCloudT
         var run = await RunAsync("up", new() { ["STUB_ANONYMOUS"] = "true" });
 
         Assert.True(run.ExitCode == 0, run.Diagnostics);
-        Assert.DoesNotContain(_stubs.Calls(), c => c is ["gcloud", "auth", "print-identity-token", ..]);
-        Assert.False(File.Exists(Path.Combine(_stubs.Scratch, "curl-stdin")), "no header is sent");
-        Assert.Contains(["curl", "--silent", "--output", "/dev/null", "--write-out", "%{http_code}", "--max-time", "30", $"{ServiceUrl}/gtg"], _stubs.Calls());
-        Assert.Equal(CheckProject, _stubs.Calls()[^1]);
+        Assert.DoesNotContain(Stubs.Calls(), c => c is ["gcloud", "auth", "print-identity-token", ..]);
+        Assert.False(File.Exists(Path.Combine(Stubs.Scratch, "curl-stdin")), "no header is sent");
+        Assert.Contains(["curl", "--silent", "--output", "/dev/null", "--write-out", "%{http_code}", "--max-time", "30", $"{ServiceUrl}/gtg"], Stubs.Calls());
+        Assert.Equal(CheckProject, Stubs.Calls()[^1]);
     }
 
     [Fact]
@@ -165,7 +148,7 @@ public sealed class GcpDeployScriptTests : IClassFixture<SystemPathWithoutCloudT
         var run = await RunAsync("up", new() { ["FLASKY_IMAGE_BUILDER"] = "docker" });
 
         Assert.True(run.ExitCode == 0, run.Diagnostics);
-        var lines = _stubs.Calls();
+        var lines = Stubs.Calls();
         var build = lines.ToList().FindIndex(c => c is ["docker", "build", ..]);
         Assert.Equal(
             [
@@ -183,15 +166,15 @@ public sealed class GcpDeployScriptTests : IClassFixture<SystemPathWithoutCloudT
         var run = await RunAsync("up", new() { ["GOOGLE_CLOUD_PROJECT"] = "", ["STUB_PROJECT"] = "configured-project" });
 
         Assert.True(run.ExitCode == 0, run.Diagnostics);
-        Assert.Equal(["gcloud", "config", "get-value", "project"], _stubs.Calls()[0]);
-        Assert.All(_stubs.Calls().Where(c => c is ["terraform", _, "apply", ..]), c => Assert.Contains("project_id=configured-project", c));
+        Assert.Equal(["gcloud", "config", "get-value", "project"], Stubs.Calls()[0]);
+        Assert.All(Stubs.Calls().Where(c => c is ["terraform", _, "apply", ..]), c => Assert.Contains("project_id=configured-project", c));
     }
 
     [Fact]
     public async Task Down_destroys_everything_without_building_anything()
     {
-        _stubs.Remove("dotnet");
-        _stubs.Remove("curl");
+        Stubs.Remove("dotnet");
+        Stubs.Remove("curl");
 
         var run = await RunAsync("down");
 
@@ -203,7 +186,7 @@ public sealed class GcpDeployScriptTests : IClassFixture<SystemPathWithoutCloudT
                 Init,
                 ["terraform", $"-chdir={TerraformDir}", "destroy", "-input=false", "-auto-approve", "-var", $"project_id={Project}"],
             ],
-            _stubs.Calls());
+            Stubs.Calls());
     }
 
     [Theory]
@@ -218,7 +201,7 @@ public sealed class GcpDeployScriptTests : IClassFixture<SystemPathWithoutCloudT
     {
         var run = await RunAsync("up", new() { ["STUB_FAIL"] = failingCall });
 
-        _stubs.AssertStoppedAt(run, failingCall, message);
+        Stubs.AssertStoppedAt(run, failingCall, message);
     }
 
     [Theory]
@@ -228,8 +211,8 @@ public sealed class GcpDeployScriptTests : IClassFixture<SystemPathWithoutCloudT
     {
         var run = await RunAsync("up", new() { ["FLASKY_IMAGE_BUILDER"] = "docker", ["STUB_FAIL"] = failingCall });
 
-        _stubs.AssertStoppedAt(run, failingCall, message);
-        Assert.DoesNotContain(_stubs.Calls(), c => c is ["terraform", _, "apply", ..] && c.Contains($"image={Image}"));
+        Stubs.AssertStoppedAt(run, failingCall, message);
+        Assert.DoesNotContain(Stubs.Calls(), c => c is ["terraform", _, "apply", ..] && c.Contains($"image={Image}"));
     }
 
     [Fact]
@@ -239,7 +222,7 @@ public sealed class GcpDeployScriptTests : IClassFixture<SystemPathWithoutCloudT
 
         Assert.NotEqual(0, run.ExitCode);
         Assert.Contains("run 'gcloud auth application-default login'", run.StandardError, StringComparison.Ordinal);
-        Assert.DoesNotContain(_stubs.Calls(), c => c[0] == "terraform");
+        Assert.DoesNotContain(Stubs.Calls(), c => c[0] == "terraform");
     }
 
     [Theory]
@@ -247,19 +230,13 @@ public sealed class GcpDeployScriptTests : IClassFixture<SystemPathWithoutCloudT
     [InlineData("gcloud", "gcloud is required")]
     [InlineData("dotnet", "dotnet is required")]
     [InlineData("curl", "curl is required")]
-    public async Task A_missing_tool_stops_the_script_before_anything_runs(string tool, string message)
-    {
-        _stubs.Remove(tool);
-
-        var run = await RunAsync("up");
-
-        _stubs.AssertStoppedBeforeAnyCall(run, message);
-    }
+    public Task A_missing_tool_stops_the_script_before_anything_runs(string tool, string message) =>
+        AssertStopsWithoutAsync(tool, message);
 
     [Fact]
     public async Task Docker_is_required_only_to_build_locally()
     {
-        _stubs.Remove("docker");
+        Stubs.Remove("docker");
 
         var local = await RunAsync("up", new() { ["FLASKY_IMAGE_BUILDER"] = "docker" });
         Assert.NotEqual(0, local.ExitCode);
@@ -278,7 +255,7 @@ public sealed class GcpDeployScriptTests : IClassFixture<SystemPathWithoutCloudT
 
         Assert.NotEqual(0, run.ExitCode);
         Assert.Contains($"deploy.sh: {message}", run.StandardError, StringComparison.Ordinal);
-        Assert.DoesNotContain(_stubs.Calls(), c => c[0] == "terraform");
+        Assert.DoesNotContain(Stubs.Calls(), c => c[0] == "terraform");
     }
 
     [Fact]
@@ -286,18 +263,14 @@ public sealed class GcpDeployScriptTests : IClassFixture<SystemPathWithoutCloudT
     {
         var run = await RunAsync("up", new() { ["FLASKY_IMAGE_BUILDER"] = "kaniko" });
 
-        _stubs.AssertStoppedBeforeAnyCall(run, "FLASKY_IMAGE_BUILDER must be 'cloudbuild' (the default) or 'docker'");
+        Stubs.AssertStoppedBeforeAnyCall(run, "FLASKY_IMAGE_BUILDER must be 'cloudbuild' (the default) or 'docker'");
     }
 
-    private Task<ToolRun> RunAsync(string action, Dictionary<string, string>? overrides = null) =>
-        _stubs.RunAsync(
-            Script,
-            [action],
-            new Dictionary<string, string>
-            {
-                ["GOOGLE_CLOUD_PROJECT"] = Project,
-                ["STUB_ACCOUNT"] = UserAccount,
-                ["FLASKY_IMAGE_BUILDER"] = "",
-            },
-            overrides);
+    private protected override Dictionary<string, string> Environment() =>
+        new()
+        {
+            ["GOOGLE_CLOUD_PROJECT"] = Project,
+            ["STUB_ACCOUNT"] = UserAccount,
+            ["FLASKY_IMAGE_BUILDER"] = "",
+        };
 }

@@ -7,43 +7,30 @@ namespace Flasky.Tests.Infrastructure;
 /// its identity, invoker-only access, the Firestore database, and that `down` can really delete it all.
 /// </summary>
 [Collection(SharedGcpTerraform.Name)]
-public sealed class GcpTerraformTests(GcpTerraform module)
+public sealed class GcpTerraformTests(GcpTerraform module) : TerraformModuleTests(module)
 {
     private const string RunServiceAccount = "serviceAccount:${google_service_account.run.email}";
 
-    private JsonElement Service => module.Resource("google_cloud_run_v2_service", "api");
+    private JsonElement Service => Module.Resource("google_cloud_run_v2_service", "api");
 
     private JsonElement Template => TerraformModule.Block(Service, "template");
 
     private JsonElement Container => TerraformModule.Block(Template, "containers");
 
-    [Fact]
-    public void Every_file_parses_and_every_reference_is_declared()
-    {
-        Assert.Equal(["apis.tf", "firestore.tf", "outputs.tf", "registry.tf", "run.tf", "variables.tf", "versions.tf"],
-            TerraformModule.List(module.Root, "files"));
-        TerraformAssert.EveryReferenceIsDeclared(module);
-        TerraformAssert.EveryVariableIsUsed(module);
-    }
+    protected override IReadOnlyList<string> Files => ["apis.tf", "firestore.tf", "outputs.tf", "registry.tf", "run.tf", "variables.tf", "versions.tf"];
 
-    [Fact]
-    public void Provider_is_pinned_to_a_major_version()
-    {
-        var google = module.RequiredProvider("google");
-        Assert.Equal("hashicorp/google", TerraformModule.Value(google, "source"));
-        Assert.Equal("~> 7.0", TerraformModule.Value(google, "version"));
-    }
+    protected override (string Name, string Source, string Version) Provider => ("google", "hashicorp/google", "~> 7.0");
 
     [Fact]
     public void Terraform_enables_the_apis_it_uses_and_leaves_them_enabled_on_destroy()
     {
-        var (_, apis) = module.SingleResource("google_project_service");
+        var (_, apis) = Module.SingleResource("google_project_service");
         Assert.Equal("${toset(local.services)}", TerraformModule.Value(apis, "for_each"));
         Assert.Equal("${each.value}", TerraformModule.Value(apis, "service"));
         Assert.False(apis.GetProperty("disable_on_destroy").GetBoolean());
         Assert.Equal(
             ["artifactregistry.googleapis.com", "cloudbuild.googleapis.com", "firestore.googleapis.com", "iam.googleapis.com", "run.googleapis.com"],
-            module.Local("services").EnumerateArray().Select(s => s.GetString()!).Order(StringComparer.Ordinal));
+            Module.Local("services").EnumerateArray().Select(s => s.GetString()!).Order(StringComparer.Ordinal));
 
         // Everything that calls an API waits for it to be enabled.
         foreach (var (type, name) in new[]
@@ -52,17 +39,17 @@ public sealed class GcpTerraformTests(GcpTerraform module)
             ("google_service_account", "run"), ("google_cloud_run_v2_service", "api"),
         })
         {
-            Assert.Contains("${google_project_service.apis}", TerraformModule.List(module.Resource(type, name), "depends_on"));
+            Assert.Contains("${google_project_service.apis}", TerraformModule.List(Module.Resource(type, name), "depends_on"));
         }
     }
 
     [Fact]
     public void Images_live_in_an_artifact_registry_docker_repository()
     {
-        var (_, repository) = module.SingleResource("google_artifact_registry_repository");
+        var (_, repository) = Module.SingleResource("google_artifact_registry_repository");
         Assert.Equal("DOCKER", TerraformModule.Value(repository, "format"));
         Assert.Equal("${var.region}", TerraformModule.Value(repository, "location"));
-        Assert.Contains("${google_artifact_registry_repository.images.repository_id}", TerraformModule.Value(module.Output("repository_url"), "value"));
+        Assert.Contains("${google_artifact_registry_repository.images.repository_id}", TerraformModule.Value(Module.Output("repository_url"), "value"));
         Assert.Equal("${var.image}", TerraformModule.Value(Container, "image"));
     }
 
@@ -72,10 +59,10 @@ public sealed class GcpTerraformTests(GcpTerraform module)
         Assert.Equal("${google_service_account.run.email}", TerraformModule.Value(Template, "service_account"));
 
         // The one role grant in the module, to that account, at the narrowest level Firestore roles are granted.
-        var (_, grant) = module.SingleResource("google_project_iam_member");
+        var (_, grant) = Module.SingleResource("google_project_iam_member");
         Assert.Equal("roles/datastore.user", TerraformModule.Value(grant, "role"));
         Assert.Equal(RunServiceAccount, TerraformModule.Value(grant, "member"));
-        Assert.DoesNotContain(module.ResourceTypes(), t => t is "google_project_iam_binding" or "google_project_iam_policy"
+        Assert.DoesNotContain(Module.ResourceTypes(), t => t is "google_project_iam_binding" or "google_project_iam_policy"
             or "google_service_account_key" or "google_service_account_iam_member" or "google_service_account_iam_binding");
         Assert.Contains("${google_project_iam_member.run_datastore_user}", TerraformModule.List(Service, "depends_on"));
     }
@@ -87,9 +74,9 @@ public sealed class GcpTerraformTests(GcpTerraform module)
         Assert.False(Service.GetProperty("invoker_iam_disabled").GetBoolean());
 
         // Additive members only: a binding or policy would silently replace invokers granted elsewhere.
-        Assert.DoesNotContain(module.ResourceTypes(), t => t is "google_cloud_run_v2_service_iam_binding" or "google_cloud_run_v2_service_iam_policy"
+        Assert.DoesNotContain(Module.ResourceTypes(), t => t is "google_cloud_run_v2_service_iam_binding" or "google_cloud_run_v2_service_iam_policy"
             or "google_cloud_run_service_iam_member" or "google_cloud_run_service_iam_binding" or "google_cloud_run_service_iam_policy");
-        var invokers = module.Resources("google_cloud_run_v2_service_iam_member");
+        var invokers = Module.Resources("google_cloud_run_v2_service_iam_member");
         Assert.All(invokers.Values, i =>
         {
             Assert.Equal("roles/run.invoker", TerraformModule.Value(i, "role"));
@@ -99,20 +86,20 @@ public sealed class GcpTerraformTests(GcpTerraform module)
         Assert.Equal("${each.value}", TerraformModule.Value(invokers["invokers"], "member"));
         Assert.Equal("${toset(var.invokers)}", TerraformModule.Value(invokers["invokers"], "for_each"));
         Assert.Equal("${alltrue([for m in var.invokers : !contains([\"allUsers\", \"allAuthenticatedUsers\"], m)])}",
-            TerraformModule.Value(TerraformModule.Block(module.Variable("invokers"), "validation"), "condition"));
+            TerraformModule.Value(TerraformModule.Block(Module.Variable("invokers"), "validation"), "condition"));
     }
 
     [Fact]
     public void All_users_are_invokers_only_with_an_explicit_anonymous_true()
     {
-        var anonymous = module.Resource("google_cloud_run_v2_service_iam_member", "anonymous");
+        var anonymous = Module.Resource("google_cloud_run_v2_service_iam_member", "anonymous");
         Assert.Equal("allUsers", TerraformModule.Value(anonymous, "member"));
         Assert.Equal("${var.anonymous ? 1 : 0}", TerraformModule.Value(anonymous, "count"));
-        Assert.False(module.Variable("anonymous").GetProperty("default").GetBoolean());
-        Assert.Equal("${bool}", TerraformModule.Value(module.Variable("anonymous"), "type"));
+        Assert.False(Module.Variable("anonymous").GetProperty("default").GetBoolean());
+        Assert.Equal("${bool}", TerraformModule.Value(Module.Variable("anonymous"), "type"));
 
         // No other place grants anything to allUsers or allAuthenticatedUsers.
-        var everywhere = module.Root.GetProperty("resource").GetRawText();
+        var everywhere = Module.Root.GetProperty("resource").GetRawText();
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(everywhere, "\"allUsers\""));
         Assert.DoesNotContain("\"allAuthenticatedUsers\"", everywhere, StringComparison.Ordinal);
     }
@@ -120,7 +107,7 @@ public sealed class GcpTerraformTests(GcpTerraform module)
     [Fact]
     public void Firestore_native_database_is_created_and_really_deleted_by_down()
     {
-        var (_, database) = module.SingleResource("google_firestore_database");
+        var (_, database) = Module.SingleResource("google_firestore_database");
         Assert.Equal("(default)", TerraformModule.Value(database, "name"));
         Assert.Equal("FIRESTORE_NATIVE", TerraformModule.Value(database, "type"));
         Assert.Equal("${var.firestore_location}", TerraformModule.Value(database, "location_id"));
@@ -135,14 +122,14 @@ public sealed class GcpTerraformTests(GcpTerraform module)
         var scaling = TerraformModule.Block(Template, "scaling");
         Assert.Equal(0, scaling.GetProperty("min_instance_count").GetInt32());
         Assert.Equal("${var.max_instances}", TerraformModule.Value(scaling, "max_instance_count"));
-        var max = module.Variable("max_instances");
+        var max = Module.Variable("max_instances");
         Assert.InRange(max.GetProperty("default").GetInt32(), 1, 100);
         Assert.Equal("${var.max_instances >= 1 && var.max_instances <= 100}",
             TerraformModule.Value(TerraformModule.Block(max, "validation"), "condition"));
     }
 
     [Fact]
-    public void Container_gets_exactly_the_project_and_the_collection()
+    public void Container_gets_exactly_the_project_and_the_names_the_module_declares()
     {
         var environment = TerraformModule.Blocks(Container, "env")
             .ToDictionary(e => TerraformModule.Value(e, "name")!, e => TerraformModule.Value(e, "value"));
@@ -150,9 +137,14 @@ public sealed class GcpTerraformTests(GcpTerraform module)
             new Dictionary<string, string?>
             {
                 ["GOOGLE_CLOUD_PROJECT"] = "${var.project_id}",
-                ["Firestore__Collection"] = "candidates",
+                ["Firestore__Database"] = "${google_firestore_database.default.name}",
+                ["Firestore__Collection"] = "${local.candidates_collection}",
             },
             environment);
+
+        // Each name declared once, with the seed's values (docs/api-contract.md, "Data compatibility").
+        Assert.Equal("(default)", TerraformModule.Value(Module.Resource("google_firestore_database", "default"), "name"));
+        Assert.Equal("candidates", Module.Local("candidates_collection").GetString());
         Assert.Equal(8080, TerraformModule.Block(Container, "ports").GetProperty("container_port").GetInt32());
     }
 
@@ -166,8 +158,8 @@ public sealed class GcpTerraformTests(GcpTerraform module)
     [Fact]
     public void Outputs_give_the_service_url_and_carry_no_secret()
     {
-        Assert.Equal("${google_cloud_run_v2_service.api.uri}", TerraformModule.Value(module.Output("service_url"), "value"));
-        Assert.Equal("${var.anonymous}", TerraformModule.Value(module.Output("anonymous"), "value"));
-        TerraformAssert.NoOutputIsSensitive(module);
+        Assert.Equal("${google_cloud_run_v2_service.api.uri}", TerraformModule.Value(Module.Output("service_url"), "value"));
+        Assert.Equal("${var.anonymous}", TerraformModule.Value(Module.Output("anonymous"), "value"));
+        TerraformAssert.NoOutputIsSensitive(Module);
     }
 }

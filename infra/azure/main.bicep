@@ -69,7 +69,8 @@ var tags = {
 var functionAppName = '${abbrs.webSitesFunctions}${resourceToken}'
 // Flex Consumption runs the package from this blob container; one container per app.
 var deploymentContainerName = 'app-package-${take(functionAppName, 32)}-${take(resourceToken, 7)}'
-// Store layout shared with the seed's deployments (docs/api-contract.md, "Data compatibility").
+// Store layout shared with the seed's deployments (docs/api-contract.md, "Data compatibility"). Declared only here: the
+// cosmos module creates them and outputs their names, which reach the app as settings (cosmos__databaseName, ...).
 var cosmosDatabaseName = 'CandidateDatabase'
 var cosmosContainerName = 'Candidates'
 
@@ -184,6 +185,8 @@ module api 'app/api.bicep' = {
     deploymentContainerName: deploymentStorage.outputs.containerName
     applicationInsightsName: monitoring.outputs.applicationInsightsName
     cosmosEndpoint: cosmos.outputs.endpoint
+    cosmosDatabaseName: cosmos.outputs.databaseName
+    cosmosContainerName: cosmos.outputs.containerName
     virtualNetworkSubnetId: vnetEnabled ? network!.outputs.appSubnetId : ''
   }
   // Using the storage, cosmos and monitoring outputs also orders this module after them, so the identity holds its

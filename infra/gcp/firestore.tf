@@ -14,3 +14,9 @@ resource "google_firestore_database" "default" {
 
   depends_on = [google_project_service.apis]
 }
+
+# The collection the store keeps candidates in (Firestore creates collections implicitly): declared once, here, and
+# passed to the service with the database's name (run.tf).
+locals {
+  candidates_collection = "candidates"
+}

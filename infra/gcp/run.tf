@@ -52,8 +52,12 @@ resource "google_cloud_run_v2_service" "api" {
         value = var.project_id
       }
       env {
+        name  = "Firestore__Database"
+        value = google_firestore_database.default.name
+      }
+      env {
         name  = "Firestore__Collection"
-        value = "candidates"
+        value = local.candidates_collection
       }
 
       resources {

@@ -16,6 +16,9 @@ param deploymentStorageAccountName string
 param deploymentContainerName string
 param applicationInsightsName string
 param cosmosEndpoint string
+@description('The Cosmos DB database and container the store uses (the cosmos module\'s outputs).')
+param cosmosDatabaseName string
+param cosmosContainerName string
 @description('Subnet for virtual network integration (delegated to Microsoft.App/environments); empty for none.')
 param virtualNetworkSubnetId string = ''
 
@@ -126,8 +129,11 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       // Application Insights accepts only Entra-authenticated telemetry (DisableLocalAuth in monitoring.bicep).
       APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsights.properties.ConnectionString
       APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identity.properties.clientId};Authorization=AAD'
-      // Read by Flasky.Functions: the Cosmos endpoint, and the identity DefaultAzureCredential should use.
+      // Read by Flasky.Functions: the Cosmos endpoint, database and container, and the identity DefaultAzureCredential
+      // should use.
       cosmos__accountEndpoint: cosmosEndpoint
+      cosmos__databaseName: cosmosDatabaseName
+      cosmos__containerName: cosmosContainerName
       AZURE_CLIENT_ID: identity.properties.clientId
     }
   }

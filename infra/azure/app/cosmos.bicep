@@ -137,3 +137,6 @@ resource userCandidateData 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignm
 
 output name string = account.name
 output endpoint string = account.properties.documentEndpoint
+// The names the app reads (cosmos__databaseName, cosmos__containerName), from the resources themselves.
+output databaseName string = account::database.name
+output containerName string = account::database::container.name

@@ -3,7 +3,7 @@ using Flasky.Cosmos;
 using Flasky.Tests.Emulators;
 using Microsoft.Azure.Cosmos;
 
-namespace Flasky.Tests.Storage;
+namespace Flasky.Tests.Azure;
 
 /// <summary>
 /// One local Cosmos server for a test class, started with the seed's database and container (as the AppHost will),

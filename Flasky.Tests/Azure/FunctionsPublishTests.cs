@@ -1,8 +1,7 @@
-using System.Diagnostics;
 using System.Text.Json;
-using Flasky.Tests.Emulators;
+using Flasky.Tests.Infrastructure;
 
-namespace Flasky.Tests.Functions;
+namespace Flasky.Tests.Azure;
 
 /// <summary><c>dotnet publish</c> of Flasky.Functions gives what the Functions host (and azd) deploys.</summary>
 public sealed class FunctionsPublishTests : IDisposable
@@ -14,16 +13,10 @@ public sealed class FunctionsPublishTests : IDisposable
     {
         var project = Path.Combine(RepositoryRoot.Path, "Flasky.Functions", "Flasky.Functions.csproj");
         var configuration = typeof(FunctionsPublishTests).Assembly.Location.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-        using var process = Process.Start(new ProcessStartInfo("dotnet", ["publish", project, "-c", configuration, "--no-build", "-o", _output, "--nologo"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        var errors = process.StandardError.ReadToEndAsync(timeout.Token);
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, await output + await errors);
+        var publish = await ExternalTool.RunAsync(
+            "dotnet", ["publish", project, "-c", configuration, "--no-build", "-o", _output, "--nologo"], timeout: TimeSpan.FromMinutes(3), cancellationToken: timeout.Token);
+        Assert.True(publish.ExitCode == 0, publish.Diagnostics);
 
         using var metadata = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_output, "functions.metadata"), timeout.Token));
         var triggers = metadata.RootElement.EnumerateArray().ToDictionary(

@@ -2,7 +2,7 @@ using Flasky.Check;
 using Flasky.Check.Auth;
 using Flasky.Tests.Contract;
 
-namespace Flasky.Tests.Functions;
+namespace Flasky.Tests.Azure;
 
 /// <summary>The HTTP contract suite against Flasky.Functions in its local host mode, with a host key.</summary>
 public sealed class LocalFunctionsHostContractTests(LocalFunctionsHostFixture fixture)

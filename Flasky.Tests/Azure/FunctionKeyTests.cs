@@ -1,7 +1,7 @@
 using System.Net;
 using Flasky.Functions.LocalHost;
 
-namespace Flasky.Tests.Functions;
+namespace Flasky.Tests.Azure;
 
 /// <summary>The local host checks function keys exactly as the Azure Functions host does.</summary>
 public sealed class FunctionKeyTests : IAsyncLifetime

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Flasky.Core.Names;
 using Flasky.Core.Storage;
 
-namespace Flasky.Tests.Storage;
+namespace Flasky.Tests.Contract;
 
 /// <summary>
 /// What every <see cref="ICandidateStore"/> must do. Each store's test class derives from this and says how to make

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 
-namespace Flasky.Tests.Functions;
+namespace Flasky.Tests.Azure;
 
 public sealed class QueryRedactionTests
 {

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Flasky.Tests.Functions;
+namespace Flasky.Tests.Azure;
 
 /// <summary>
 /// Runs alone: every in-process app's tracer provider instruments the process-wide ASP.NET Core activity source, so

@@ -4,10 +4,9 @@ using System.Text.Json;
 using Flasky.Core.Http;
 using Flasky.Cosmos;
 using Flasky.Tests.Emulators;
-using Flasky.Tests.Functions;
 using Microsoft.Extensions.Logging;
 
-namespace Flasky.Tests.Storage;
+namespace Flasky.Tests.Azure;
 
 /// <summary>
 /// Cosmos DB's 429 with a retry hint, end to end below the host: the SDK's retries run out, the store reports the store

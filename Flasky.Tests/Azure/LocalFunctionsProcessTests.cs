@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Flasky.Functions.LocalHost;
 
-namespace Flasky.Tests.Functions;
+namespace Flasky.Tests.Azure;
 
 /// <summary>
 /// The Functions app as it is really started without a Functions host — <c>dotnet Flasky.Functions.dll</c>, settings

@@ -3,7 +3,7 @@ using Flasky.Core.Names;
 using Flasky.Core.Storage;
 using Microsoft.Azure.Cosmos;
 
-namespace Flasky.Tests.Storage;
+namespace Flasky.Tests.Azure;
 
 /// <summary>
 /// Items the Cosmos store wrote before the id rule moved to Core (ids copied from that version's output) stay

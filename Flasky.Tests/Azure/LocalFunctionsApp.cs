@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Flasky.Tests.Functions;
+namespace Flasky.Tests.Azure;
 
 /// <summary>The Functions app in its local host mode, in-process on a free loopback port.</summary>
 internal sealed class LocalFunctionsApp : IAsyncDisposable

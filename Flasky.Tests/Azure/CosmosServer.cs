@@ -1,7 +1,8 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using Flasky.Tests.Emulators;
 
-namespace Flasky.Tests.Emulators;
+namespace Flasky.Tests.Azure;
 
 /// <summary>
 /// One run of <c>emulators/cosmos/server.mjs</c> (in memory, HTTPS, self-signed). It picks its own free port

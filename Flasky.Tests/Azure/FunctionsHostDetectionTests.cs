@@ -1,7 +1,7 @@
 using Flasky.Core.Http;
 using Flasky.Functions.LocalHost;
 
-namespace Flasky.Tests.Functions;
+namespace Flasky.Tests.Azure;
 
 /// <summary>How the app tells a Functions host from none, and which instance id it reports.</summary>
 public sealed class FunctionsHostDetectionTests

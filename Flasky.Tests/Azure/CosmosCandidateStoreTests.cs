@@ -5,10 +5,11 @@ using System.Text;
 using System.Text.Json;
 using Flasky.Core.Storage;
 using Flasky.Cosmos;
+using Flasky.Tests.Contract;
 using Flasky.Tests.Emulators;
 using Microsoft.Azure.Cosmos;
 
-namespace Flasky.Tests.Storage;
+namespace Flasky.Tests.Azure;
 
 /// <summary>The store contract against the local Cosmos server, plus what only the Cosmos store has to get right.</summary>
 public sealed class CosmosCandidateStoreTests(CosmosServerFixture fixture) : SeededCandidateStoreContract, IClassFixture<CosmosServerFixture>

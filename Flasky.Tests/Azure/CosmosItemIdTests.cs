@@ -1,7 +1,7 @@
 using Flasky.Core.Names;
 using Flasky.Cosmos;
 
-namespace Flasky.Tests.Storage;
+namespace Flasky.Tests.Azure;
 
 public sealed class CosmosItemIdTests
 {

@@ -1,7 +1,8 @@
 using System.Text;
 using Flasky.Core.Storage;
+using Flasky.Tests.Contract;
 
-namespace Flasky.Tests.Storage;
+namespace Flasky.Tests.Core;
 
 public sealed class InMemoryCandidateStoreTests : CandidateStoreContract
 {

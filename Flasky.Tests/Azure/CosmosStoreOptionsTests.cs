@@ -2,7 +2,7 @@ using Flasky.Cosmos;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Primitives;
 
-namespace Flasky.Tests.Storage;
+namespace Flasky.Tests.Azure;
 
 public sealed class CosmosStoreOptionsTests
 {
