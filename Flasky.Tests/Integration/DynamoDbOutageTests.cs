@@ -11,7 +11,7 @@ namespace Flasky.Tests.Integration;
 [Collection(AppHostTestGroup.Name)]
 public sealed class DynamoDbOutageTests(AppHostFixture fixture)
 {
-    private static readonly string[] Leaks = ["Exception", "   at ", "Amazon", "dynamodb-local", "AWS_", "Stack", "127.0.0.1", "localhost"];
+    private static readonly string[] Leaks = ["Exception", "   at ", "Amazon", "dynamodblocal", "AWS_", "Stack", "127.0.0.1", "localhost"];
 
     [Fact]
     public async Task A_stopped_dynamodb_gives_503_without_internals_and_the_function_recovers_when_it_returns()
