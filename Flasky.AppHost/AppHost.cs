@@ -40,9 +40,6 @@ var awsSecretAccessKey = builder.AddParameter(
 var apiGateway = builder.AddLocalApiGateway("apigateway", port: 7072, awsAccessKeyId, awsSecretAccessKey);
 builder.AddProject<Projects.Flasky_Lambda>("lambda")
     .WithReference(dynamodb)
-    // DynamoDB Local refuses access key ids that are not alphanumeric ("The Access Key ID or security token is invalid").
-    .WithEnvironment("AWS_ACCESS_KEY_ID", "dynamodblocal")
-    .WithEnvironment("AWS_SECRET_ACCESS_KEY", "dynamodblocal")
     .WaitFor(dynamodb)
     .WithLambdaRuntimeApi(apiGateway);
 // GCP: the official Firestore emulator (gcloud CLI + its emulator component; without them only this resource fails).

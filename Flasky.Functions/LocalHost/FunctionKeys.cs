@@ -13,6 +13,12 @@ namespace Flasky.Functions.LocalHost;
 /// </summary>
 /// <remarks>
 /// Configuration: <c>FunctionKeys:Master</c>, <c>FunctionKeys:Host:{name}</c>, <c>FunctionKeys:Functions:{function}:{name}</c>.
+/// As in the host's <c>AuthenticationLevelHandler.GetAuthorizationKeyInfoAsync</c> (github.com/Azure/azure-functions-host,
+/// src/WebJobs.Script.WebHost/Security/Authentication/Keys): a present header is the key even when it is empty (the
+/// query is then not consulted), and of repeated values only the first counts. Keys compare as exact bytes
+/// (<c>SecretManager.GetAuthorizationLevelAsync</c>: master key → admin level, host keys and the function's own keys →
+/// function level). Whitespace around a header value is not part of it (HTTP strips it before any code sees it);
+/// in the query it is part of the key. This local host has no system keys and no admin API.
 /// </remarks>
 internal sealed class FunctionKeys
 {
@@ -57,10 +63,14 @@ internal sealed class FunctionKeys
             return true;
         }
 
-        var presented = request.Headers[HeaderName].ToString();
-        if (string.IsNullOrEmpty(presented))
+        string? presented = null;
+        if (request.Headers.TryGetValue(HeaderName, out var header))
         {
-            presented = request.Query[QueryName].ToString();
+            presented = header.FirstOrDefault();
+        }
+        else if (request.Query.TryGetValue(QueryName, out var query))
+        {
+            presented = query.FirstOrDefault();
         }
 
         if (string.IsNullOrEmpty(presented))

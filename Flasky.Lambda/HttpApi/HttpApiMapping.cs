@@ -18,6 +18,15 @@ namespace Flasky.Lambda.HttpApi;
 /// this API deploys, so this function reads only <c>rawPath</c>.</item>
 /// <item><c>rawQueryString</c> stays percent-encoded (github.com/ministackorg/ministack/issues/1035 contrasts an emulator
 /// with AWS on exactly this), so it is passed to Core as it is.</item>
+/// <item>What each escape becomes, from live captures of an HTTP API (payload 2.0) in us-west-2, July 2026
+/// (github.com/hotsock/voker, <c>vokerhttp/testdata/ingress-paths.json</c>, made by <c>examples/aws-ingress-probe/paths.py</c>):
+/// <c>%20</c> → space, <c>%CE%BB</c> → λ, <c>%23</c> → <c>#</c> (kept), <c>%2F</c> → <c>/</c> (a new segment), and
+/// <c>%3F</c> → the path <em>ends</em> there (<c>/capture/question%3Fvalue</c> arrives as <c>/capture/question</c>, the rest
+/// is lost). The path is decoded twice: <c>%253F</c> → <c>?</c> (kept), <c>%252F</c> → <c>/</c>, <c>%2525</c> → <c>%</c>, and
+/// <c>%25</c> followed by text that is no escape (<c>percent%25done</c>) is refused with 400 before the function runs.
+/// So on AWS a name with <c>?</c> sent as <c>%3F</c> never reaches this function whole (it cannot tell), a name with
+/// <c>#</c> does, and <c>?</c> arrives only from <c>%253F</c>; this mapping re-encodes what it gets, which is right in
+/// every case the function can see.</item>
 /// </list>
 /// So the path is re-encoded before Core decodes it: every character that cannot appear literally in an encoded path
 /// (space, non-ASCII, controls, <c>?</c>, <c>#</c>, <c>\</c>, a <c>%</c> not starting an escape) is percent-encoded as UTF-8,

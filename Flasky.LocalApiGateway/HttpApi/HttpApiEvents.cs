@@ -66,8 +66,14 @@ internal static class HttpApiEvents
 
     /// <summary>
     /// HTTP APIs hand the function the path percent-decoded (see Flasky.Lambda's HttpApiMapping for the sources).
-    /// What text cannot carry is left encoded: bytes that are not UTF-8, and <c>%2F</c>, which would change the path's
-    /// segments (how AWS treats those two is not documented; see the README).
+    /// This front decodes once, which matches AWS for every escape the live captures cited there show except three:
+    /// AWS ends the path at a decoded <c>%3F</c> (this front keeps <c>?</c> and the rest, so <c>a%3Fb</c> reaches the
+    /// function whole), turns <c>%2F</c> into <c>/</c> (this front keeps <c>%2F</c>, so Core refuses the name with 400
+    /// where AWS's function would see an extra segment and answer 404), and decodes a second time (<c>%2520</c> is a
+    /// space there, <c>%20</c> here; <c>%25</c> before text that is no escape is a 400 there). Bytes that are not UTF-8
+    /// are left encoded; what AWS does with them is not in the captures. Emulating the three differences would make
+    /// the contract's own checks (<c>a?b</c> round-trips, <c>a%2Fb</c> is 400) fail here exactly as they would on AWS:
+    /// that is a decision about the contract or the AWS front door, not about this emulator, and is left open.
     /// </summary>
     internal static string DecodePath(string rawPath)
     {

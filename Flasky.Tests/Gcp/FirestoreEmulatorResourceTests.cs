@@ -97,20 +97,7 @@ public sealed class FirestoreEmulatorResourceTests
         Assert.Contains("cloud-firestore-emulator", line, StringComparison.Ordinal);
     }
 
-    private static async Task<string> FirstLogLineAsync(
-        DistributedApplication app, string resource, Func<string, bool> predicate, CancellationToken cancellationToken)
-    {
-        // Logs are kept per resource instance (the DCP name), not per model name.
-        var instance = (await app.ResourceNotifications.WaitForResourceAsync(resource, _ => true, cancellationToken)).ResourceId;
-        var logs = app.Services.GetRequiredService<ResourceLoggerService>();
-        await foreach (var batch in logs.WatchAsync(instance).WithCancellation(cancellationToken))
-        {
-            if (batch.FirstOrDefault(l => predicate(l.Content)) is { } line)
-            {
-                return line.Content;
-            }
-        }
-
-        throw new InvalidOperationException($"The log of {resource} ended without the line.");
-    }
+    private static Task<string> FirstLogLineAsync(
+        DistributedApplication app, string resource, Func<string, bool> predicate, CancellationToken cancellationToken) =>
+        Flasky.Tests.Integration.ResourceLogs.FirstLineAsync(app, resource, predicate, cancellationToken);
 }

@@ -11,7 +11,7 @@ public sealed class DynamoDbOutageTests(AppHostFixture fixture) : StoreOutageTes
 {
     protected override string DatabaseResource => AppHostFixture.DynamoDbResource;
 
-    protected override IReadOnlyList<string> Leaks => ["Amazon", "dynamodb-local", "AWS_", "127.0.0.1", "localhost"];
+    protected override IReadOnlyList<string> Leaks => ["Amazon", "dynamodblocal", "AWS_", "127.0.0.1", "localhost"];
 
     protected override string DetailsPath => "/gtg?details=";
 

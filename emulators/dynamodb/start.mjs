@@ -45,7 +45,12 @@ function parseArguments(argv) {
   return options;
 }
 
+// DYNAMODB_LOCAL_JAVA names the java executable to use instead of searching JAVA_HOME and PATH: for a JDK that is
+// not the default, and so tests can give this one resource a Java that does not exist without touching the machine.
+const javaOverride = process.env.DYNAMODB_LOCAL_JAVA;
+
 function findJava() {
+  if (javaOverride) return existsSync(javaOverride) ? javaOverride : undefined;
   const name = process.platform === "win32" ? "java.exe" : "java";
   const candidates = [];
   if (process.env.JAVA_HOME) candidates.push(join(process.env.JAVA_HOME, "bin", name));
@@ -60,7 +65,8 @@ const installHint = `install Java ${MinimumJava}+ (e.g. 'sudo apt-get install op
 function checkJava() {
   const java = findJava();
   if (!java) {
-    fail(2, `Java was not found on PATH or in JAVA_HOME; DynamoDB Local needs it: ${installHint}.`);
+    const where = javaOverride ? `at ${javaOverride} (DYNAMODB_LOCAL_JAVA)` : "on PATH or in JAVA_HOME";
+    fail(2, `Java was not found ${where}; DynamoDB Local needs it: ${installHint}.`);
   }
   const result = spawnSync(java, ["-version"], { encoding: "utf8", timeout: 60_000 });
   const match = /version "(\d+)(?:\.(\d+))?/.exec(`${result.stderr}${result.stdout}`);
