@@ -1,6 +1,5 @@
 using System.Net;
 using Flasky.Functions.LocalHost;
-using Flasky.Tests.Functions;
 using Flasky.Tests.Security;
 
 namespace Flasky.Tests.Azure;
