@@ -1,5 +1,6 @@
 using Flasky.Core.Http;
 using Flasky.Core.Storage;
+using Flasky.Core.Storage.Resilience;
 using Flasky.DynamoDb;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -61,6 +62,7 @@ internal sealed class LambdaApplication : IDisposable
         });
         services.AddSingleton<CandidateApi>();
         AddStore(services, configuration);
+        services.AddCandidateStoreResilience(CandidateStoreResilienceOptions.FromConfiguration(configuration));
         var application = new LambdaApplication(services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true }));
 
         // Resolve the store now, in init, so the SDK client is built before the first request.
