@@ -21,6 +21,7 @@ public sealed class ResilientCandidateStoreTests
         CallTimeout = TimeSpan.FromMilliseconds(300),
         PingTimeout = TimeSpan.FromMilliseconds(300),
         BreakDuration = TimeSpan.FromMilliseconds(600),
+        FirstCallTimeout = TimeSpan.FromMilliseconds(300),
     };
 
     [Fact]
@@ -35,6 +36,19 @@ public sealed class ResilientCandidateStoreTests
         Assert.Same(call, finished);
         var ex = await Assert.ThrowsAsync<CandidateStoreUnavailableException>(() => call);
         Assert.Null(ex.RetryAfter);
+    }
+
+    [Fact]
+    public async Task Until_the_store_has_answered_once_calls_get_the_longer_first_call_budget()
+    {
+        var store = new ScriptedStore { Delay = TimeSpan.FromSeconds(2) };
+        var resilient = new ResilientCandidateStore(store, Fast with { CallTimeout = TimeSpan.FromMilliseconds(100), FirstCallTimeout = TimeSpan.FromSeconds(60) });
+
+        // Cold: a 2 s answer is waited for.
+        await resilient.GetAsync(Name, CancellationToken.None);
+
+        // Warm: the same 2 s is over the 100 ms budget.
+        await Assert.ThrowsAsync<CandidateStoreUnavailableException>(() => resilient.GetAsync(Name, CancellationToken.None));
     }
 
     [Fact]
@@ -97,6 +111,15 @@ public sealed class ResilientCandidateStoreTests
         await Assert.ThrowsAsync<CandidateStoreUnavailableException>(() => resilient.UpsertAsync(Candidate.WithoutAttributes(Name), CancellationToken.None));
 
         Assert.Equal(1, store.Calls);
+    }
+
+    [Fact]
+    public async Task A_connection_that_breaks_where_the_store_did_not_expect_it_is_an_unavailability()
+    {
+        var store = new ScriptedStore { Failure = () => new InvalidOperationException("wrapped", new IOException("The response ended prematurely.")) };
+        var resilient = new ResilientCandidateStore(store, Fast);
+
+        await Assert.ThrowsAsync<CandidateStoreUnavailableException>(() => resilient.GetAsync(Name, CancellationToken.None));
     }
 
     [Fact]
@@ -187,6 +210,8 @@ public sealed class ResilientCandidateStoreTests
 
         public bool IgnoreCancellation { get; set; }
 
+        public TimeSpan Delay { get; set; }
+
         public int Calls => Volatile.Read(ref _calls);
 
         public async Task<Candidate?> GetAsync(CandidateName name, CancellationToken cancellationToken)
@@ -208,6 +233,11 @@ public sealed class ResilientCandidateStoreTests
         private async Task CallAsync(CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _calls);
+            if (Delay > TimeSpan.Zero)
+            {
+                await Task.Delay(Delay, cancellationToken);
+            }
+
             if (Hang)
             {
                 await Task.Delay(TimeSpan.FromMinutes(5), IgnoreCancellation ? CancellationToken.None : cancellationToken);

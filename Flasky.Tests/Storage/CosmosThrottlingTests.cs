@@ -44,7 +44,8 @@ public sealed class CosmosThrottlingTests : IAsyncLifetime
         var ct = timeout.Token;
 
         // The app's own options: its retry budget for 429s, its timeouts.
-        var options = new CosmosStoreOptions { ConnectionString = _server!.ConnectionString };
+        // (A long operation timeout: the first call of a process builds the SDK's state, slowly on a busy machine.)
+        var options = new CosmosStoreOptions { ConnectionString = _server!.ConnectionString, OperationTimeout = TimeSpan.FromSeconds(30) };
         using var client = CosmosClientFactory.Create(options);
         var store = new CosmosCandidateStore(client.GetContainer(options.DatabaseName, options.ContainerName), options.OperationTimeout);
         using var logs = new CapturingLoggerProvider();

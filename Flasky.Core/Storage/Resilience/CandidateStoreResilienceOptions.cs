@@ -10,7 +10,7 @@ namespace Flasky.Core.Storage.Resilience;
 /// </summary>
 /// <remarks>
 /// Configuration (section <c>StoreResilience</c>, values as <see cref="TimeSpan"/>s, e.g. <c>00:00:03</c>):
-/// <c>CallTimeout</c>, <c>PingTimeout</c>, <c>BreakDuration</c>.
+/// <c>CallTimeout</c>, <c>PingTimeout</c>, <c>BreakDuration</c>, <c>FirstCallTimeout</c>.
 /// </remarks>
 public sealed record CandidateStoreResilienceOptions
 {
@@ -24,6 +24,13 @@ public sealed record CandidateStoreResilienceOptions
     /// timeout is 30 s) and long before requests pile up behind it.
     /// </summary>
     public TimeSpan CallTimeout { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// The budget of every call until the store has answered once: an SDK's first calls after a cold start also fetch
+    /// account metadata, open connections and start its query engine (the Cosmos SDK takes 1–3 s for that on a busy
+    /// machine). Once the store has answered, <see cref="CallTimeout"/> and <see cref="PingTimeout"/> apply.
+    /// </summary>
+    public TimeSpan FirstCallTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The round trip behind <c>/gtg?details</c>: a health probe must answer in about a second.</summary>
     public TimeSpan PingTimeout { get; init; } = TimeSpan.FromSeconds(1);
@@ -53,6 +60,7 @@ public sealed record CandidateStoreResilienceOptions
             CallTimeout = Duration(section, nameof(CallTimeout)) ?? defaults.CallTimeout,
             PingTimeout = Duration(section, nameof(PingTimeout)) ?? defaults.PingTimeout,
             BreakDuration = Duration(section, nameof(BreakDuration)) ?? defaults.BreakDuration,
+            FirstCallTimeout = Duration(section, nameof(FirstCallTimeout)) ?? defaults.FirstCallTimeout,
         };
     }
 

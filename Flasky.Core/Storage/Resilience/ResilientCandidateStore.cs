@@ -28,6 +28,7 @@ public sealed partial class ResilientCandidateStore : ICandidateStore
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private long _hintUntilTicks;
+    private bool _answered;
 
     public ResilientCandidateStore(
         ICandidateStore inner,
@@ -61,13 +62,18 @@ public sealed partial class ResilientCandidateStore : ICandidateStore
                     return default;
                 },
             })
-            .AddTimeout(options.CallTimeout)
+            .AddTimeout(new TimeoutStrategyOptions { TimeoutGenerator = _ => new ValueTask<TimeSpan>(Budget(options.CallTimeout)) })
             .Build();
 
         // A ping neither opens nor closes the circuit (a health probe's shorter budget must not trip it), but it is
         // refused at once while the circuit is open.
-        _pings = new ResiliencePipelineBuilder { TimeProvider = _time }.AddTimeout(options.PingTimeout).Build();
+        _pings = new ResiliencePipelineBuilder { TimeProvider = _time }
+            .AddTimeout(new TimeoutStrategyOptions { TimeoutGenerator = _ => new ValueTask<TimeSpan>(Budget(options.PingTimeout)) })
+            .Build();
     }
+
+    /// <summary>The store this one bounds.</summary>
+    public ICandidateStore Inner => _inner;
 
     /// <summary>The circuit's state, for tests and diagnostics.</summary>
     public CircuitState CircuitState => _circuit.CircuitState;
@@ -99,11 +105,19 @@ public sealed partial class ResilientCandidateStore : ICandidateStore
         }, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The budget, or <see cref="CandidateStoreResilienceOptions.FirstCallTimeout"/> until the store has answered once:
+    /// an SDK's first calls also build its client state (account metadata, connections, query engine).
+    /// </summary>
+    private TimeSpan Budget(TimeSpan warm) => Volatile.Read(ref _answered) ? warm : TimeSpan.FromTicks(Math.Max(warm.Ticks, _options.FirstCallTimeout.Ticks));
+
     private async Task<T> CallAsync<T>(ResiliencePipeline pipeline, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {
         try
         {
-            return await pipeline.ExecuteAsync(static (call, ct) => Bounded(call, ct), call, cancellationToken).ConfigureAwait(false);
+            var result = await pipeline.ExecuteAsync(static (call, ct) => Bounded(call, ct), call, cancellationToken).ConfigureAwait(false);
+            Volatile.Write(ref _answered, true);
+            return result;
         }
         catch (TimeoutRejectedException ex)
         {
@@ -137,6 +151,25 @@ public sealed partial class ResilientCandidateStore : ICandidateStore
             _ = task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             throw;
         }
+        catch (Exception ex) when (IsTransportFailure(ex))
+        {
+            // A store's own classification decides what is an unavailability; a connection that broke where the store
+            // did not expect it (a reset while its response body was being read: an IOException) is one too.
+            throw new CandidateStoreUnavailableException("The candidate store's connection failed.", null, ex);
+        }
+    }
+
+    private static bool IsTransportFailure(Exception exception)
+    {
+        for (Exception? current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is IOException or System.Net.Sockets.SocketException or System.Net.Http.HttpRequestException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private CandidateStoreUnavailableException Refused(BrokenCircuitException? inner)
