@@ -214,59 +214,59 @@ public sealed class HostHardeningTests
         switch (host)
         {
             case Host.FunctionsLocalHost:
-            {
-                var app = await LocalFunctionsApp.StartAsync(
-                    builder =>
-                    {
-                        if (throwingStore)
-                        {
-                            builder.Services.AddSingleton<ICandidateStore>(_ => throw new InvalidOperationException("cannot connect: " + Secret));
-                        }
-                    },
-                    args);
-                return new RunningHost(app.BaseAddress, $"x-functions-key: {LocalFunctionsApp.HostKey}\r\n", app.DisposeAsync,
-                    () => app.CreateClient().WithHeader("x-functions-key", LocalFunctionsApp.HostKey));
-            }
-
-            case Host.ApiGatewayFront:
-            {
-                var front = await LocalApiGatewayHost.StartAsync(args);
-                return new RunningHost(front.BaseAddress, "", front.DisposeAsync, () => front.CreateSignedClient(Bound));
-            }
-
-            default:
-            {
-                var cloudRun = await StartCloudRunAsync(throwingStore, args);
-                if (host == Host.CloudRunHost)
                 {
-                    return new RunningHost(cloudRun.Address, "", cloudRun.DisposeAsync, () => new HttpClient { BaseAddress = cloudRun.Address, Timeout = Bound });
+                    var app = await LocalFunctionsApp.StartAsync(
+                        builder =>
+                        {
+                            if (throwingStore)
+                            {
+                                builder.Services.AddSingleton<ICandidateStore>(_ => throw new InvalidOperationException("cannot connect: " + Secret));
+                            }
+                        },
+                        args);
+                    return new RunningHost(app.BaseAddress, $"x-functions-key: {LocalFunctionsApp.HostKey}\r\n", app.DisposeAsync,
+                        () => app.CreateClient().WithHeader("x-functions-key", LocalFunctionsApp.HostKey));
                 }
 
-                var front = LocalCloudRunFront.Build(args, builder =>
+            case Host.ApiGatewayFront:
                 {
-                    builder.Logging.ClearProviders();
-                    builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+                    var front = await LocalApiGatewayHost.StartAsync(args);
+                    return new RunningHost(front.BaseAddress, "", front.DisposeAsync, () => front.CreateSignedClient(Bound));
+                }
+
+            default:
+                {
+                    var cloudRun = await StartCloudRunAsync(throwingStore, args);
+                    if (host == Host.CloudRunHost)
                     {
-                        ["LocalCloudRun:Destination"] = cloudRun.Address.ToString(),
-                        ["LocalCloudRun:Port"] = "0",
-                        ["LocalCloudRun:ManagementPort"] = "0",
-                        ["LocalCloudRun:Audience"] = TestTokens.Audience,
-                        ["LocalCloudRun:SigningKey"] = SigningKey.GeneratePkcs8Base64(),
+                        return new RunningHost(cloudRun.Address, "", cloudRun.DisposeAsync, () => new HttpClient { BaseAddress = cloudRun.Address, Timeout = Bound });
+                    }
+
+                    var front = LocalCloudRunFront.Build(args, builder =>
+                    {
+                        builder.Logging.ClearProviders();
+                        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+                        {
+                            ["LocalCloudRun:Destination"] = cloudRun.Address.ToString(),
+                            ["LocalCloudRun:Port"] = "0",
+                            ["LocalCloudRun:ManagementPort"] = "0",
+                            ["LocalCloudRun:Audience"] = TestTokens.Audience,
+                            ["LocalCloudRun:SigningKey"] = SigningKey.GeneratePkcs8Base64(),
+                        });
                     });
-                });
-                using var timeout = new CancellationTokenSource(Bound);
-                await front.StartAsync(timeout.Token);
-                var token = IdTokens.Create(front.Key, TestTokens.Audience, DateTimeOffset.UtcNow, IdTokens.DefaultLifetime);
-                return new RunningHost(
-                    front.ApiAddress,
-                    $"Authorization: Bearer {token}\r\n",
-                    async () =>
-                    {
-                        await front.DisposeAsync();
-                        await cloudRun.DisposeAsync();
-                    },
-                    () => new HttpClient { BaseAddress = front.ApiAddress, Timeout = Bound }.WithHeader("Authorization", "Bearer " + token));
-            }
+                    using var timeout = new CancellationTokenSource(Bound);
+                    await front.StartAsync(timeout.Token);
+                    var token = IdTokens.Create(front.Key, TestTokens.Audience, DateTimeOffset.UtcNow, IdTokens.DefaultLifetime);
+                    return new RunningHost(
+                        front.ApiAddress,
+                        $"Authorization: Bearer {token}\r\n",
+                        async () =>
+                        {
+                            await front.DisposeAsync();
+                            await cloudRun.DisposeAsync();
+                        },
+                        () => new HttpClient { BaseAddress = front.ApiAddress, Timeout = Bound }.WithHeader("Authorization", "Bearer " + token));
+                }
         }
     }
 
