@@ -27,16 +27,26 @@ public sealed record CosmosStoreOptions
 
     public string ContainerName { get; init; } = DefaultContainerName;
 
-    /// <summary>One HTTP request to Cosmos; the SDK retries a timed-out read on its own.</summary>
-    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// One HTTP request to Cosmos; the SDK retries a timed-out read on its own. Under the hosts' 3 s budget per store
+    /// call (<c>StoreResilience:CallTimeout</c>), so a stalled request is abandoned while a retry still fits.
+    /// </summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>A whole store call, SDK retries included; beyond it the store reports itself unavailable.</summary>
-    public TimeSpan OperationTimeout { get; init; } = TimeSpan.FromSeconds(20);
+    /// <summary>
+    /// A whole store call, SDK retries included; beyond it the store reports itself unavailable. The hosts' budget
+    /// (<c>StoreResilience:CallTimeout</c>, 3 s) bounds every call anyway; this bounds the store used on its own.
+    /// </summary>
+    public TimeSpan OperationTimeout { get; init; } = TimeSpan.FromSeconds(3);
 
-    /// <summary>Few retries on 429: the API answers 503 with <c>Retry-After</c> and lets the caller back off.</summary>
-    public int MaxRetryAttemptsOnRateLimitedRequests { get; init; } = 3;
+    /// <summary>
+    /// One retry on 429, and only when Cosmos asks for at most <see cref="MaxRetryWaitTimeOnRateLimitedRequests"/>:
+    /// a longer hint comes straight back as a 503 whose <c>Retry-After</c> is Cosmos's own, instead of the SDK waiting
+    /// it out (the SDK's defaults, 9 retries within 30 s, would outlast any budget and lose the hint).
+    /// </summary>
+    public int MaxRetryAttemptsOnRateLimitedRequests { get; init; } = 1;
 
-    public TimeSpan MaxRetryWaitTimeOnRateLimitedRequests { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan MaxRetryWaitTimeOnRateLimitedRequests { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Gateway by default; see <see cref="CosmosClientFactory"/> for why.</summary>
     public ConnectionMode ConnectionMode { get; init; } = ConnectionMode.Gateway;

@@ -29,7 +29,7 @@ public sealed record DynamoDbStoreOptions
     public Uri? ServiceUrl { get; init; }
 
     /// <summary>One HTTP attempt. DynamoDB answers point operations in milliseconds; a stalled connection must not hold a request.</summary>
-    public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
     /// SDK retries after the first attempt (standard mode: exponential backoff with jitter, throttling included).
@@ -37,8 +37,11 @@ public sealed record DynamoDbStoreOptions
     /// </summary>
     public int MaxErrorRetry { get; init; } = 2;
 
-    /// <summary>A whole store call, retries and backoff included; beyond it the store reports itself unavailable.</summary>
-    public TimeSpan OperationTimeout { get; init; } = TimeSpan.FromSeconds(15);
+    /// <summary>
+    /// A whole store call, retries and backoff included; beyond it the store reports itself unavailable. The hosts'
+    /// budget (<c>StoreResilience:CallTimeout</c>, 3 s) bounds every call anyway; this bounds the store used on its own.
+    /// </summary>
+    public TimeSpan OperationTimeout { get; init; } = TimeSpan.FromSeconds(3);
 
     /// <summary>True when <c>DynamoDb:TableName</c> is set (env <c>DynamoDb__TableName</c>), so a host can choose this store.</summary>
     public static bool IsConfigured(IConfiguration configuration)

@@ -13,7 +13,7 @@ public static class FirestoreHttpClient
     {
         // New connections now and then follow DNS changes of googleapis.com; a refused connection fails fast.
         PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-        ConnectTimeout = TimeSpan.FromSeconds(5),
+        ConnectTimeout = TimeSpan.FromSeconds(2),
     });
 
     /// <summary>The same client over another transport (tests: canned Firestore answers).</summary>

@@ -27,11 +27,14 @@ public sealed record FirestoreStoreOptions
     /// <summary><c>host:port</c> of the emulator; null for Google's endpoint.</summary>
     public string? EmulatorHost { get; init; }
 
-    /// <summary>One HTTP request to Firestore.</summary>
-    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>One HTTP request to Firestore (the store retries nothing itself).</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>A whole store call (a lookup may take two requests); beyond it the store reports itself unavailable.</summary>
-    public TimeSpan OperationTimeout { get; init; } = TimeSpan.FromSeconds(20);
+    /// <summary>
+    /// A whole store call (a lookup may take two requests); beyond it the store reports itself unavailable. The hosts'
+    /// budget (<c>StoreResilience:CallTimeout</c>, 3 s) bounds every call anyway; this bounds the store used on its own.
+    /// </summary>
+    public TimeSpan OperationTimeout { get; init; } = TimeSpan.FromSeconds(3);
 
     public bool UsesEmulator => EmulatorHost is not null;
 

@@ -29,7 +29,11 @@ public static class ApiHttpAdapter
             pathBase = "";
         }
 
-        return new ApiRequest(request.Method, rawTarget, request.ContentType, request.Body) { PathBase = pathBase };
+        return new ApiRequest(request.Method, rawTarget, request.ContentType, new LimitedRequestBody(request.Body))
+        {
+            PathBase = pathBase,
+            ContentLength = request.ContentLength,
+        };
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using Flasky.Core.Http;
 using Flasky.Core.Storage;
+using Flasky.Core.Storage.Resilience;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -13,7 +14,8 @@ public static class CandidateApiServiceCollectionExtensions
     public const string InMemoryStoreName = "InMemory";
 
     /// <summary>
-    /// Registers <see cref="CandidateApi"/>, its options, the store chosen from configuration and the store's health check.
+    /// Registers <see cref="CandidateApi"/>, its options, the store chosen from configuration (bounded by a timeout and a
+    /// circuit breaker: <see cref="ResilientCandidateStore"/>) and the store's health check.
     /// </summary>
     /// <remarks>
     /// The store: <c>CandidateStore=InMemory</c> (explicitly, never as a fallback) or <c>CandidateStore=&lt;name&gt;</c>;
@@ -49,6 +51,8 @@ public static class CandidateApiServiceCollectionExtensions
         {
             store.Register(services, configuration);
         }
+
+        services.AddCandidateStoreResilience(CandidateStoreResilienceOptions.FromConfiguration(configuration));
 
         services.AddHealthChecks().AddCheck<CandidateStoreHealthCheck>(CandidateStoreHealthCheck.Name, tags: [CandidateStoreHealthCheck.ReadyTag]);
         return services;

@@ -29,6 +29,7 @@ public static class LocalApiGatewayApp
             SensitiveQueryParameters = ["X-Amz-Credential", "X-Amz-Signature", "X-Amz-Security-Token"],
         });
 
+        builder.ConfigureKestrelLimits(maxRequestBodySize: null);
         var options = GatewayOptions.FromConfiguration(builder.Configuration);
         var httpPort = builder.Configuration.GetValue("ApiGateway:HttpPort", 0);
         var runtimePort = builder.Configuration.GetValue("ApiGateway:RuntimeApiPort", 0);
@@ -51,6 +52,7 @@ public static class LocalApiGatewayApp
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseSafeErrors(context => GatewayResponses.WriteAsync(context, GatewayResponses.InternalServerError, context.TraceIdentifier));
         var ports = app.Services.GetRequiredService<GatewayPorts>();
         bool IsRuntimePort(HttpContext context) => context.Connection.LocalPort == ports.RuntimeApi;
 

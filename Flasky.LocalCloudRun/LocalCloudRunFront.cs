@@ -52,6 +52,9 @@ public sealed partial class LocalCloudRunFront : IAsyncDisposable
         builder.Logging.AddFilter("Yarp", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         builder.AddServiceDefaults();
+
+        // Cloud Run's own limit on an HTTP/1 request body.
+        builder.ConfigureKestrelLimits(maxRequestBodySize: 32L * 1024 * 1024);
         configure?.Invoke(builder);
 
         var options = FrontOptions.From(builder.Configuration);
@@ -75,6 +78,7 @@ public sealed partial class LocalCloudRunFront : IAsyncDisposable
         builder.Services.AddSingleton(new IdTokenVerifier([key.PublicKey], options.ResolveAudiences(), TimeProvider.System, options.ClockSkew));
 
         var app = builder.Build();
+        app.UseSafeErrors();
         var front = new LocalCloudRunFront(app, api!, management!, key);
         front.Map(options.Destination);
         return front;

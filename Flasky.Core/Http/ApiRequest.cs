@@ -16,6 +16,9 @@ public sealed record ApiRequest(string Method, string RawTarget, string? Content
     /// </summary>
     public string PathBase { get; init; } = "";
 
+    /// <summary>The body's declared length (<c>Content-Length</c>), when the platform knows it before reading.</summary>
+    public long? ContentLength { get; init; }
+
     public static ApiRequest WithoutBody(string method, string rawTarget) =>
         new(method, rawTarget, null, Stream.Null);
 }

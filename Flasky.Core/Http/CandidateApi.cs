@@ -15,6 +15,9 @@ public sealed partial class CandidateApi(ICandidateStore store, CandidateApiOpti
 {
     public const int MaxLimit = 1000;
 
+    /// <summary>The largest JSON body a POST may carry (the contract's 16 KiB); hosts cap request bodies to it.</summary>
+    public const int MaxBodyBytes = CandidateBody.MaxBytes;
+
     /// <summary>A streamed listing hands its bytes to the host in chunks of about this size.</summary>
     private const int StreamFlushBytes = 64 * 1024;
     private const string NotFoundText = "Not Found";
@@ -137,6 +140,12 @@ public sealed partial class CandidateApi(ICandidateStore store, CandidateApiOpti
         var candidate = Candidate.WithoutAttributes(parsed.Name);
         if (CandidateBody.IsJson(request.ContentType))
         {
+            if (request.ContentLength > CandidateBody.MaxBytes)
+            {
+                // Refused on its declared length, before a byte of it is read.
+                return Problem.Create(413, $"A JSON body must be at most {CandidateBody.MaxBytes} bytes.");
+            }
+
             var (attributes, error) = await CandidateBody.ReadAsync(request.Body, cancellationToken).ConfigureAwait(false);
             if (error is not null)
             {

@@ -24,10 +24,17 @@ internal static class CandidateBody
         var buffer = new byte[MaxBytes + 1];
         var length = 0;
         int read;
-        while (length < buffer.Length
-            && (read = await body.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false)) > 0)
+        try
         {
-            length += read;
+            while (length < buffer.Length
+                && (read = await body.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                length += read;
+            }
+        }
+        catch (RequestBodyTooLargeException)
+        {
+            length = int.MaxValue;
         }
 
         if (length > MaxBytes)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Flasky.Core.Http;
 using Flasky.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -33,11 +34,15 @@ internal static partial class LocalFunctionsHost
             AppContextSwitches = AzureTelemetry.AppContextSwitches,
             SensitiveQueryParameters = [FunctionKeys.QueryName],
         });
+        // Kestrel counts the bytes it has buffered, not only those the API asked for: a cap a little above the contract's
+        // 16 KiB lets the API answer 413 itself, while a larger body is never read (nor drained) beyond it.
+        builder.ConfigureKestrelLimits(maxRequestBodySize: 4 * CandidateApi.MaxBodyBytes);
         builder.Services.AddAzureCandidateApi(builder.Configuration);
         builder.Services.AddSingleton(FunctionKeys.FromConfiguration(builder.Configuration));
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseSafeErrors();
         app.UseManagementEndpoint();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LocalFunctionsHost));
         var keys = app.Services.GetRequiredService<FunctionKeys>();

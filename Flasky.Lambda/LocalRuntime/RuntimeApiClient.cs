@@ -47,6 +47,13 @@ internal sealed class RuntimeApiClient(HttpClient http) : IDisposable
             return;
         }
 
+        if (response.StatusCode == HttpStatusCode.BadRequest)
+        {
+            // The front no longer knows this invocation (its caller went away, or the integration timed out), so the
+            // answer is dropped, as API Gateway drops a late one; the function carries on rather than exiting.
+            return;
+        }
+
         response.EnsureSuccessStatusCode();
     }
 

@@ -28,6 +28,9 @@ internal sealed partial class CosmosServer : IAsyncDisposable
 
     public string Output => _process.Output;
 
+    /// <summary>The server's process (and process group) id.</summary>
+    public int ProcessId => _process.Id;
+
     public static async Task<CosmosServer> StartAsync(IEnumerable<string> arguments, TimeSpan timeout)
     {
         var process = await EmulatorProcess.StartAsync(new EmulatorProcessOptions

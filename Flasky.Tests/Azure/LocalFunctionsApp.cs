@@ -27,7 +27,11 @@ internal sealed class LocalFunctionsApp : IAsyncDisposable
 
     public CapturingLoggerProvider Logs { get; }
 
-    public static async Task<LocalFunctionsApp> StartAsync(params string[] extraArgs)
+    public static Task<LocalFunctionsApp> StartAsync(params string[] extraArgs) => StartAsync(configure: null, extraArgs);
+
+    /// <param name="configure">Runs after the host registered its services (tests replace some).</param>
+    /// <param name="extraArgs">More command-line configuration.</param>
+    public static async Task<LocalFunctionsApp> StartAsync(Action<WebApplicationBuilder>? configure, params string[] extraArgs)
     {
         string[] args =
         [
@@ -45,6 +49,7 @@ internal sealed class LocalFunctionsApp : IAsyncDisposable
             builder.Logging.ClearProviders();
             builder.Logging.SetMinimumLevel(LogLevel.Trace);
             builder.Logging.AddProvider(logs);
+            configure?.Invoke(builder);
         });
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await app.StartAsync(cts.Token);

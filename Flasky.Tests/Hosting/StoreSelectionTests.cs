@@ -23,7 +23,8 @@ public sealed class StoreSelectionTests
     {
         var services = new ServiceCollection().AddLogging();
         services.AddCandidateApi(configuration, [Alpha, Beta], api => api.InstanceId = "test");
-        return services.BuildServiceProvider().GetRequiredService<ICandidateStore>();
+        // Every host's store comes wrapped in the budget and circuit breaker; the choice is what is inside.
+        return Assert.IsType<Flasky.Core.Storage.Resilience.ResilientCandidateStore>(services.BuildServiceProvider().GetRequiredService<ICandidateStore>()).Inner;
     }
 
     [Fact]

@@ -1,0 +1,139 @@
+using System.Net;
+using Flasky.CloudRun;
+using Flasky.Firestore;
+using Flasky.LocalCloudRun;
+using Flasky.Tests.Gcp;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Flasky.Tests.Faults;
+
+/// <summary>
+/// GCP: the local Cloud Run front (ID tokens) → the Cloud Run host → fault proxy → the Firestore emulator. The
+/// emulator has no throttling switch: under throttling the proxy answers as Firestore does (429 RESOURCE_EXHAUSTED).
+/// </summary>
+internal sealed class GcpFaultFront : FaultFront
+{
+    private static readonly string Throttled = FaultProxy.HttpResponse(429, "Too Many Requests",
+        """{"error":{"code":429,"message":"Quota exceeded.","status":"RESOURCE_EXHAUSTED"}}""");
+
+    private FirestoreEmulator _firestore = null!;
+    private FaultProxy _proxy = null!;
+    private WebApplication _host = null!;
+    private LocalCloudRunFront _front = null!;
+    private IReadOnlyList<int> _frozen = [];
+
+    public override string Name => "GCP";
+
+    public override string ThrottlingAnswer => "the proxy: Firestore's 429 RESOURCE_EXHAUSTED";
+
+    public static async Task<GcpFaultFront> StartAsync()
+    {
+        var front = new GcpFaultFront();
+        front._firestore = await FirestoreEmulator.StartAsync(TimeSpan.FromSeconds(120));
+        front._proxy = new FaultProxy(new IPEndPoint(IPAddress.Loopback, front._firestore.Port), Throttled);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        front._host = CloudRunHost.Build([], builder =>
+        {
+            builder.Logging.ClearProviders();
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                [CloudRunHost.PortVariable] = "0",
+                [FirestoreStoreOptions.ProjectVariable] = "demo-flasky-faults",
+                [FirestoreStoreOptions.EmulatorHostVariable] = $"127.0.0.1:{front._proxy.Port}",
+            });
+        });
+        await front._host.StartAsync(timeout.Token);
+        var port = new Uri(front._host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()
+            .Replace("[::]", "localhost", StringComparison.Ordinal).Replace("0.0.0.0", "localhost", StringComparison.Ordinal)).Port;
+        front._front = LocalCloudRunFront.Build([], builder =>
+        {
+            builder.Logging.ClearProviders();
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["LocalCloudRun:Destination"] = $"http://127.0.0.1:{port}",
+                ["LocalCloudRun:Port"] = "0",
+                ["LocalCloudRun:ManagementPort"] = "0",
+                ["LocalCloudRun:Audience"] = TestTokens.Audience,
+                ["LocalCloudRun:SigningKey"] = SigningKey.GeneratePkcs8Base64(),
+            });
+        });
+        await front._front.StartAsync(timeout.Token);
+        return front;
+    }
+
+    public override HttpClient CreateClient(TimeSpan timeout)
+    {
+        var client = new HttpClient { BaseAddress = _front.ApiAddress, Timeout = timeout };
+        var token = IdTokens.Create(_front.Key, TestTokens.Audience, DateTimeOffset.UtcNow, IdTokens.DefaultLifetime);
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    public override async Task ApplyAsync(DatabaseFault fault, CancellationToken cancellationToken)
+    {
+        switch (fault)
+        {
+            case DatabaseFault.Frozen:
+                // gcloud's wrapper and the emulator's JVM under it.
+                _frozen = ProcessTree(_firestore.ProcessGroup);
+                await SignalAsync("STOP", _frozen);
+                break;
+            case DatabaseFault.CutOff:
+                _proxy.Set(ProxyFault.Refuse);
+                break;
+            case DatabaseFault.Blackholed:
+                _proxy.Set(ProxyFault.Blackhole);
+                break;
+            case DatabaseFault.Throttling:
+                _proxy.Set(ProxyFault.Throttle);
+                break;
+        }
+    }
+
+    public override async Task LiftAsync(DatabaseFault fault, CancellationToken cancellationToken)
+    {
+        if (fault == DatabaseFault.Frozen)
+        {
+            await SignalAsync("CONT", _frozen);
+            _frozen = [];
+            return;
+        }
+
+        _proxy.Set(ProxyFault.None);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (_frozen.Count > 0)
+        {
+            await SignalAsync("CONT", _frozen);
+        }
+
+        if (_front is not null)
+        {
+            await _front.DisposeAsync();
+        }
+
+        if (_host is not null)
+        {
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await _host.StopAsync(stop.Token);
+            await _host.DisposeAsync();
+        }
+
+        if (_proxy is not null)
+        {
+            await _proxy.DisposeAsync();
+        }
+
+        if (_firestore is not null)
+        {
+            await _firestore.DisposeAsync();
+        }
+    }
+}
