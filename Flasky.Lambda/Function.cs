@@ -54,8 +54,11 @@ public sealed partial class Function
         // A Lambda response is one JSON document: a listing is never streamed here, it is cut to the budget instead.
         var response = await handled.BufferAsync(cancellationToken).ConfigureAwait(false);
         activity?.SetTag("http.response.status_code", response.StatusCode);
-        var elapsed = Stopwatch.GetElapsedTime(started);
-        LogInvoked(_application.Logger, request.RequestContext?.Http?.Method, response.StatusCode, elapsed.TotalMilliseconds);
+        if (_application.Logger.IsEnabled(LogLevel.Debug))
+        {
+            var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            LogInvoked(_application.Logger, request.RequestContext?.Http?.Method, response.StatusCode, elapsedMs);
+        }
 
         var output = new MemoryStream();
         await JsonSerializer.SerializeAsync(
@@ -80,6 +83,8 @@ public sealed partial class Function
         return activity;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Handled {Method} with status {StatusCode} in {DurationMs:F1} ms")]
+    // Debug, not Information: Lambda itself writes START, END and REPORT (with the duration) for every invocation, and
+    // one more line per request to stdout cost the local runtime a measurable share of its throughput (docs/performance.md).
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Handled {Method} with status {StatusCode} in {DurationMs:F1} ms")]
     private static partial void LogInvoked(ILogger logger, string? method, int statusCode, double durationMs);
 }

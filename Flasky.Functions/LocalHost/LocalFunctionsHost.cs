@@ -21,6 +21,9 @@ internal static partial class LocalFunctionsHost
     public const string ActivitySourceName = "Flasky.Functions";
     private static readonly ActivitySource Source = new(ActivitySourceName);
 
+    // ApiResponseResult reads only the HttpContext: one descriptor serves every invocation.
+    private static readonly ActionDescriptor NoActionDescriptor = new();
+
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
@@ -70,26 +73,25 @@ internal static partial class LocalFunctionsHost
         }
 
         // The span the Functions host records around each invocation, so local traces look like Azure's.
-        using var activity = Source.StartActivity($"Invoke {function.Name}", ActivityKind.Internal);
+        using var activity = Source.StartActivity(function.SpanName, ActivityKind.Internal);
         activity?.SetTag("faas.trigger", "http");
         activity?.SetTag("faas.name", function.Name);
         activity?.SetTag("faas.invocation_id", context.TraceIdentifier);
 
-        var target = function.Method.IsStatic
-            ? null
-            : ActivatorUtilities.CreateInstance(context.RequestServices, function.Method.DeclaringType!);
-        var arguments = function.Method.GetParameters()
-            .Select(p => p.ParameterType == typeof(HttpRequest) ? (object)context.Request : context.RequestAborted)
-            .ToArray();
         var started = Stopwatch.GetTimestamp();
-        var result = await ((Task<IActionResult>)function.Method.Invoke(target, arguments)!).ConfigureAwait(false);
-        await result.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor())).ConfigureAwait(false);
+        var result = await function.InvokeAsync(context).ConfigureAwait(false);
+        await result.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), NoActionDescriptor)).ConfigureAwait(false);
 
-        var elapsed = Stopwatch.GetElapsedTime(started);
-        LogExecuted(logger, function.Name, context.Response.StatusCode, elapsed.TotalMilliseconds);
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            LogExecuted(logger, function.Name, context.Response.StatusCode, elapsedMs);
+        }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Executed 'Functions.{FunctionName}' with status {StatusCode} in {DurationMs:F1} ms")]
+    // The Functions host logs each execution at Information; here that line cost more than the function itself on the
+    // console (docs/performance.md), and the Invoke span above carries the same name, status and duration.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Executed 'Functions.{FunctionName}' with status {StatusCode} in {DurationMs:F1} ms")]
     private static partial void LogExecuted(ILogger logger, string functionName, int statusCode, double durationMs);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Serving function {FunctionName} at /{Route} (authLevel {AuthLevel})")]
