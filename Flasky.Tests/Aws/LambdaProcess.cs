@@ -15,6 +15,9 @@ internal sealed class LambdaProcess : IAsyncDisposable
 
     public string Output => _process.Output;
 
+    /// <summary>Whether the function's process has ended (a fault run proves that none did).</summary>
+    public bool HasExited => _process.HasExited;
+
     public static LambdaProcess Start(string runtimeApi, IReadOnlyDictionary<string, string>? environment = null)
     {
         var settings = new Dictionary<string, string>

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Flasky.Cosmos;
 using Flasky.Tests.Emulators;
-using Flasky.Tests.Functions;
+using Flasky.Tests.Azure;
 
 namespace Flasky.Tests.Faults;
 

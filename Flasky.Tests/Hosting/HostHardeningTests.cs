@@ -7,7 +7,7 @@ using Flasky.Core.Storage;
 using Flasky.Firestore;
 using Flasky.LocalCloudRun;
 using Flasky.Tests.Aws;
-using Flasky.Tests.Functions;
+using Flasky.Tests.Azure;
 using Flasky.Tests.Gcp;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
