@@ -15,9 +15,14 @@ namespace Flasky.Tests.Aws;
 /// The AppHost's <c>dynamodb</c> resource as a referencing project sees it, and the AWS flavour without Java: a
 /// failure of that one resource, with a message saying what to install, while Azure and GCP run on.
 /// </summary>
+/// <remarks>
+/// In the AppHost collection although it starts AppHosts of its own: so they never start while the collection's
+/// shared AppHost does, nor run beside the other AppHost tests (two cores, and each AppHost starts eight processes).
+/// </remarks>
+[Collection(AppHostTestGroup.Name)]
 public sealed class DynamoDbLocalPrerequisiteTests
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
 
     [Fact]
     public async Task A_referencing_project_gets_credentials_dynamodb_local_accepts()
