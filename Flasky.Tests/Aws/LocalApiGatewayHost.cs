@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging.Testing;
 using Amazon;
 using Amazon.Runtime;
 using Amazon.Runtime.Signing;
@@ -7,6 +6,7 @@ using Flasky.Tests.Functions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace Flasky.Tests.Aws;
 

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging.Testing;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
@@ -7,6 +6,7 @@ using Flasky.Cosmos;
 using Flasky.Tests.Emulators;
 using Flasky.Tests.Functions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace Flasky.Tests.Storage;
 
