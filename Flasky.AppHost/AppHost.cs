@@ -23,7 +23,9 @@ builder.AddProject<Projects.Flasky_Functions>("functions")
     .WaitFor(cosmos)
     .WithEnvironment("FunctionKeys__Host__default", functionKey)
     .WithManagementEndpoint()
-    .WithUrlForEndpoint("http", url => url.DisplayText = "API (needs the function key)");
+    .WithUrlForEndpoint("http", url => url.DisplayText = "API (needs the function key)")
+    // Dashboard commands: run the contract check, add sample candidates, show a curl command (key never shown).
+    .WithApiCommands(ApiCredentials.FunctionKey(functionKey), ApiCredentials.FunctionKeyCurl);
 
 // AWS: the Lambda function, run by a local API Gateway (SigV4 on every route) at :7072 over the Lambda Runtime API.
 // The key pair callers sign with is generated once and kept in user secrets, like the function key.
@@ -37,7 +39,8 @@ var awsSecretAccessKey = builder.AddParameter(
     new GenerateParameterDefault { MinLength = 40, Special = false },
     secret: true,
     persist: true);
-var apiGateway = builder.AddLocalApiGateway("apigateway", port: 7072, awsAccessKeyId, awsSecretAccessKey);
+var apiGateway = builder.AddLocalApiGateway("apigateway", port: 7072, awsAccessKeyId, awsSecretAccessKey)
+    .WithApiCommands(ApiCredentials.SigV4(awsAccessKeyId, awsSecretAccessKey), ApiCredentials.SigV4Curl);
 builder.AddProject<Projects.Flasky_Lambda>("lambda")
     .WithReference(dynamodb)
     .WaitFor(dynamodb)
@@ -47,6 +50,8 @@ var firestore = builder.AddFirestoreEmulator("firestore");
 
 // The Cloud Run host on $PORT, and in front of it the local stand-in for Cloud Run's IAM invoker check (ID tokens).
 var cloudRun = builder.AddCloudRunHost("cloudrun", firestore);
-builder.AddLocalCloudRunFront("cloudrun-front", cloudRun, port: 7073);
+var cloudRunFront = builder.AddLocalCloudRunFront("cloudrun-front", cloudRun, port: 7073);
+var tokenSigningKey = builder.Resources.OfType<ParameterResource>().Single(p => p.Name == CloudRunExtensions.SigningKeyParameter);
+cloudRunFront.WithApiCommands(ApiCredentials.IdToken(tokenSigningKey), ApiCredentials.IdTokenCurl);
 
 builder.Build().Run();

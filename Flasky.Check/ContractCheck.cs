@@ -30,6 +30,13 @@ public sealed record ContractRunOptions
     /// </summary>
     public bool WriteEdgeNames { get; init; }
 
+    /// <summary>
+    /// Write the fixed set of names <c>flasky-check-…</c>, the same on every run, instead of names under a random
+    /// per-run prefix: a store checked again and again (a deployment) keeps one copy of each, overwritten each time.
+    /// Runs that share a host at the same time need the random prefix, so the library's default stays off.
+    /// </summary>
+    public bool FixedNames { get; init; }
+
     /// <summary>Every check gets this long in all before it fails as timed out.</summary>
     public TimeSpan CheckTimeout => RequestTimeout * 6 > MinimumCheckTimeout ? RequestTimeout * 6 : MinimumCheckTimeout;
 

@@ -13,7 +13,7 @@ public sealed class ContractRunner : IDisposable
         ArgumentNullException.ThrowIfNull(target);
         Target = target;
         Options = options ?? new ContractRunOptions();
-        RunPrefix = $"flasky-check-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}-";
+        RunPrefix = Options.FixedNames ? FixedPrefix : $"{FixedPrefix}{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}-";
         var handler = new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
@@ -25,6 +25,12 @@ public sealed class ContractRunner : IDisposable
         // Each request has its own deadline (CheckContext); the client's own would surface as a different exception.
         _http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
     }
+
+    /// <summary>
+    /// The prefix of every name a run writes. With <see cref="ContractRunOptions.FixedNames"/> it is the whole prefix,
+    /// so every run writes the same documented names (docs/contract-check.md) and overwrites the last run's.
+    /// </summary>
+    public const string FixedPrefix = "flasky-check-";
 
     public ContractTarget Target { get; }
 

@@ -6,6 +6,7 @@ using Flasky.Tests.Azure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace Flasky.Tests.Aws;
 
@@ -20,7 +21,7 @@ internal sealed class LocalApiGatewayHost : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    private LocalApiGatewayHost(WebApplication app, CapturingLoggerProvider logs)
+    private LocalApiGatewayHost(WebApplication app, FakeLoggerProvider logs)
     {
         _app = app;
         Logs = logs;
@@ -34,7 +35,7 @@ internal sealed class LocalApiGatewayHost : IAsyncDisposable
     /// <summary>host:port, as <c>AWS_LAMBDA_RUNTIME_API</c> carries it.</summary>
     public string RuntimeApi { get; }
 
-    public CapturingLoggerProvider Logs { get; }
+    public FakeLoggerProvider Logs { get; }
 
     public static async Task<LocalApiGatewayHost> StartAsync(params string[] extraArgs)
     {
@@ -48,7 +49,7 @@ internal sealed class LocalApiGatewayHost : IAsyncDisposable
             "--environment=Development",
             .. extraArgs,
         ];
-        var logs = new CapturingLoggerProvider();
+        var logs = new FakeLoggerProvider();
         var app = LocalApiGatewayApp.Build(args, builder =>
         {
             builder.Logging.ClearProviders();

@@ -5,6 +5,7 @@ using Flasky.Core.Http;
 using Flasky.Cosmos;
 using Flasky.Tests.Emulators;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace Flasky.Tests.Azure;
 
@@ -47,7 +48,7 @@ public sealed class CosmosThrottlingTests : IAsyncLifetime
         var options = new CosmosStoreOptions { ConnectionString = _server!.ConnectionString, OperationTimeout = TimeSpan.FromSeconds(30) };
         using var client = CosmosClientFactory.Create(options);
         var store = new CosmosCandidateStore(client.GetContainer(options.DatabaseName, options.ContainerName), options.OperationTimeout);
-        using var logs = new CapturingLoggerProvider();
+        using var logs = new FakeLoggerProvider();
         using var loggerFactory = LoggerFactory.Create(logging => logging.AddProvider(logs));
         var api = new CandidateApi(store, new CandidateApiOptions { InstanceId = "throttling-test" }, loggerFactory.CreateLogger<CandidateApi>());
         Assert.Equal(200, (await SendAsync(api, "POST", "/candidate/before", ct)).StatusCode);

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace Flasky.Tests.Azure;
 
@@ -16,7 +17,7 @@ internal sealed class LocalFunctionsApp : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    private LocalFunctionsApp(WebApplication app, Uri baseAddress, CapturingLoggerProvider logs)
+    private LocalFunctionsApp(WebApplication app, Uri baseAddress, FakeLoggerProvider logs)
     {
         _app = app;
         BaseAddress = baseAddress;
@@ -25,7 +26,7 @@ internal sealed class LocalFunctionsApp : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    public CapturingLoggerProvider Logs { get; }
+    public FakeLoggerProvider Logs { get; }
 
     public static Task<LocalFunctionsApp> StartAsync(params string[] extraArgs) => StartAsync(configure: null, extraArgs);
 
@@ -42,7 +43,7 @@ internal sealed class LocalFunctionsApp : IAsyncDisposable
             $"--FunctionKeys:Functions:candidate:default={CandidateFunctionKey}",
             .. extraArgs,
         ];
-        var logs = new CapturingLoggerProvider();
+        var logs = new FakeLoggerProvider();
         var app = LocalFunctionsHost.Build(args, builder =>
         {
             // Only the capturing provider: every log line, and none on the test console.
@@ -64,30 +65,5 @@ internal sealed class LocalFunctionsApp : IAsyncDisposable
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await _app.StopAsync(cts.Token);
         await _app.DisposeAsync();
-    }
-}
-
-/// <summary>Keeps every formatted log line, so tests can prove what the logs never contain.</summary>
-internal sealed class CapturingLoggerProvider : ILoggerProvider
-{
-    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
-
-    public IReadOnlyCollection<string> Lines => _lines;
-
-    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines);
-
-    public void Dispose()
-    {
-    }
-
-    private sealed class Logger(string category, System.Collections.Concurrent.ConcurrentQueue<string> lines) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            lines.Enqueue($"{category}: {formatter(state, exception)} {exception}");
     }
 }

@@ -356,7 +356,7 @@ public sealed class CandidateApiTests
         Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("detail").GetString()));
     }
 
-    private sealed class FailingStore(Exception failure) : ICandidateStore
+    internal sealed class FailingStore(Exception failure) : ICandidateStore
     {
         public Task<Candidate?> GetAsync(CandidateName name, CancellationToken cancellationToken) => Task.FromException<Candidate?>(failure);
 

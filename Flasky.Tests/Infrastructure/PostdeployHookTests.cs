@@ -20,13 +20,15 @@ public abstract class PostdeployHookTests : IAsyncLifetime
 
     private string DotnetArgsFile => Path.Combine(_stubs, "dotnet-args");
 
+    private string DotnetKeyFile => Path.Combine(_stubs, "dotnet-key");
+
     private IEnumerable<RecordedRequest> DetailsRequests => _app.Requests.Where(r => r.Query == "?details");
 
     public async Task InitializeAsync()
     {
         // az records its arguments and prints the key (tsv) or fails as told; dotnet records its arguments, exits as told.
         WriteStub("az", "printf '%s\\n' \"$@\" > \"$STUB_DIR/az-args\"\n[ \"$STUB_AZ_EXIT\" = 0 ] || exit \"$STUB_AZ_EXIT\"\nprintf '%s\\n' \"$STUB_KEY\"");
-        WriteStub("dotnet", "printf '%s\\n' \"$@\" > \"$STUB_DIR/dotnet-args\"\nexit \"$STUB_CHECK_EXIT\"");
+        WriteStub("dotnet", "printf '%s\\n' \"$@\" > \"$STUB_DIR/dotnet-args\"\nprintf '%s' \"${FLASKY_FUNCTION_KEY:-}\" > \"$STUB_DIR/dotnet-key\"\nexit \"$STUB_CHECK_EXIT\"");
         _app = await FakeFunctionApp.StartAsync(FunctionKey);
     }
 
@@ -52,9 +54,12 @@ public abstract class PostdeployHookTests : IAsyncLifetime
             ["functionapp", "keys", "list", "--subscription", Subscription, "--resource-group", "rg-test", "--name", "func-test",
                 "--query", "functionKeys.default", "--output", "tsv"],
             await File.ReadAllLinesAsync(AzArgsFile));
+        // The key reaches the check in its environment, never on its command line (`ps` shows arguments); the check
+        // runs with its default of fixed names, so each deployment overwrites the same candidates.
         Assert.Equal(
-            ["run", "--project", RepositoryRoot.Combine("Flasky.Check"), "--", BaseUrl, "--function-key", FunctionKey],
+            ["run", "--project", RepositoryRoot.Combine("Flasky.Check"), "--", BaseUrl],
             await File.ReadAllLinesAsync(DotnetArgsFile));
+        Assert.Equal(FunctionKey, await File.ReadAllTextAsync(DotnetKeyFile));
 
         // First the anonymous probe, then the keyed access check; the key travels only in the header.
         Assert.Equal(

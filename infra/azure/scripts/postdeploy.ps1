@@ -5,7 +5,8 @@
 #   2. the default function key is read with the Azure CLI, in azd's subscription (AZURE_SUBSCRIPTION_ID);
 #   3. GET $API_URL/gtg?details with the key is polled until it reports "connected":"true" (new Cosmos DB role
 #      assignments take minutes to reach the data plane);
-#   4. the contract check (Flasky.Check) runs against $API_URL with that key.
+#   4. the contract check (Flasky.Check) runs against $API_URL with that key, passed in its environment
+#      (FLASKY_FUNCTION_KEY), never on its command line; it overwrites the same fixed set of check candidates each run.
 # Any failure exits non-zero, which fails `azd deploy` / `azd up`. The key is never printed.
 Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
@@ -93,6 +94,15 @@ if (-not $connected) {
 Write-Host 'postdeploy: the app reaches Cosmos DB (GET /gtg?details: connected)'
 
 Write-Host "postdeploy: running the contract check against $apiUrl"
-& dotnet run --project (Join-Path $repoRoot 'Flasky.Check') -- $apiUrl --function-key $functionKey
-if ($LASTEXITCODE -ne 0) { Stop-Hook "the contract check failed against $apiUrl" }
+# The key goes to the check in its environment, never as an argument (arguments are visible to every user in `ps`).
+# The check writes only its fixed, documented set of flasky-check-… candidates, overwritten on every deployment.
+$env:FLASKY_FUNCTION_KEY = $functionKey
+try {
+    & dotnet run --project (Join-Path $repoRoot 'Flasky.Check') -- $apiUrl
+    $checkExit = $LASTEXITCODE
+}
+finally {
+    Remove-Item Env:FLASKY_FUNCTION_KEY -ErrorAction SilentlyContinue
+}
+if ($checkExit -ne 0) { Stop-Hook "the contract check failed against $apiUrl" }
 Write-Host 'postdeploy: contract check passed'

@@ -5,7 +5,8 @@
 #   2. the default function key is read with the Azure CLI, in azd's subscription (AZURE_SUBSCRIPTION_ID);
 #   3. GET $API_URL/gtg?details with the key is polled until it reports "connected":"true": the Cosmos DB role
 #      assignments of a new deployment take minutes to reach the data plane, and until then every store call fails;
-#   4. the contract check (Flasky.Check) runs against $API_URL with that key.
+#   4. the contract check (Flasky.Check) runs against $API_URL with that key, passed in its environment
+#      (FLASKY_FUNCTION_KEY), never on its command line; it overwrites the same fixed set of check candidates each run.
 # Any failure exits non-zero, which fails `azd deploy` / `azd up`.
 # The key is never printed (no `set -x`, no echo of a command line holding it); curl reads its header from stdin.
 set -euo pipefail
@@ -74,6 +75,8 @@ done
 echo "postdeploy: the app reaches Cosmos DB (GET /gtg?details: connected)"
 
 echo "postdeploy: running the contract check against $api_url"
-dotnet run --project "$repo_root/Flasky.Check" -- "$api_url" --function-key "$function_key" \
+# The key goes to the check in its environment, never as an argument (arguments are visible to every user in `ps`).
+# The check writes only its fixed, documented set of flasky-check-… candidates, overwritten on every deployment.
+FLASKY_FUNCTION_KEY="$function_key" dotnet run --project "$repo_root/Flasky.Check" -- "$api_url" \
   || fail "the contract check failed against $api_url"
 echo "postdeploy: contract check passed"
