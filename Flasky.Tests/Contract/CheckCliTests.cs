@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Flasky.Check;
 using Flasky.Check.Auth;
-using Flasky.Tests.Functions;
+using Flasky.Tests.Azure;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 
