@@ -59,6 +59,13 @@ internal static class GatewayResponses
         }
 
         response.Headers["apigw-requestid"] = requestId;
+        if (status is 204 or 304 or < 200)
+        {
+            // These statuses carry no body, and Kestrel refuses a Content-Length on them (the failure would reset the
+            // connection after the status line went out): a function's body for them is dropped, as HTTP requires.
+            return true;
+        }
+
         response.ContentLength = body.Length;
         await response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
         return true;
