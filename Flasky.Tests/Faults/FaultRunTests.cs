@@ -84,6 +84,7 @@ public sealed class GcpFaultFixture : IAsyncLifetime
     public async Task DisposeAsync() => await Front.DisposeAsync();
 }
 
+[Collection(Flasky.Tests.Performance.LoadGeneratorGroup.Name)]
 public sealed class AzureFaultRunTests(AzureFaultFixture fixture, ITestOutputHelper output) : FaultRunTests(output), IClassFixture<AzureFaultFixture>
 {
     internal override FaultFront Front => fixture.Front;
@@ -93,6 +94,7 @@ public sealed class AzureFaultRunTests(AzureFaultFixture fixture, ITestOutputHel
     public Task Functions_and_cosmos_keep_every_promise_under_the_fault(DatabaseFault fault) => RunAsync(fault);
 }
 
+[Collection(Flasky.Tests.Performance.LoadGeneratorGroup.Name)]
 public sealed class AwsFaultRunTests(AwsFaultFixture fixture, ITestOutputHelper output) : FaultRunTests(output), IClassFixture<AwsFaultFixture>
 {
     internal override FaultFront Front => fixture.Front;
@@ -102,6 +104,7 @@ public sealed class AwsFaultRunTests(AwsFaultFixture fixture, ITestOutputHelper 
     public Task Api_gateway_lambda_and_dynamodb_keep_every_promise_under_the_fault(DatabaseFault fault) => RunAsync(fault);
 }
 
+[Collection(Flasky.Tests.Performance.LoadGeneratorGroup.Name)]
 public sealed class GcpFaultRunTests(GcpFaultFixture fixture, ITestOutputHelper output) : FaultRunTests(output), IClassFixture<GcpFaultFixture>
 {
     internal override FaultFront Front => fixture.Front;

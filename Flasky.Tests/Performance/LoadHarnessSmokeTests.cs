@@ -7,6 +7,7 @@ namespace Flasky.Tests.Performance;
 /// through each one with its real auth, and the tables have every row. Tiny durations and no timing assertions: the
 /// figures themselves come from <c>./bench.sh</c> on a quiet machine.
 /// </summary>
+[Collection(LoadGeneratorGroup.Name)]
 public sealed class LoadHarnessSmokeTests
 {
     private static readonly string[] Hosts =

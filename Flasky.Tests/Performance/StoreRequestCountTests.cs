@@ -1,7 +1,7 @@
 using Flasky.Core.Storage;
 using Flasky.Tests.Aws;
-using Flasky.Tests.Gcp;
 using Flasky.Tests.Azure;
+using Flasky.Tests.Gcp;
 
 namespace Flasky.Tests.Performance;
 
