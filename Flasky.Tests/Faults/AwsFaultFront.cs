@@ -19,7 +19,6 @@ internal sealed class AwsFaultFront : FaultFront
     private FaultProxy _proxy = null!;
     private LocalApiGatewayHost _gateway = null!;
     private readonly List<LambdaProcess> _lambdas = [];
-    private IReadOnlyList<int> _frozen = [];
 
     public override string Name => "AWS";
 
@@ -49,38 +48,10 @@ internal sealed class AwsFaultFront : FaultFront
 
     public override HttpClient CreateClient(TimeSpan timeout) => _gateway.CreateSignedClient(timeout);
 
-    public override async Task ApplyAsync(DatabaseFault fault, CancellationToken cancellationToken)
-    {
-        switch (fault)
-        {
-            case DatabaseFault.Frozen:
-                // The script and the JVM it started: the JVM is the database.
-                _frozen = ProcessTree(_dynamo.ProcessId);
-                await SignalAsync("STOP", _frozen);
-                break;
-            case DatabaseFault.CutOff:
-                _proxy.Set(ProxyFault.Refuse);
-                break;
-            case DatabaseFault.Blackholed:
-                _proxy.Set(ProxyFault.Blackhole);
-                break;
-            case DatabaseFault.Throttling:
-                _proxy.Set(ProxyFault.Throttle);
-                break;
-        }
-    }
+    protected override FaultProxy Proxy => _proxy;
 
-    public override async Task LiftAsync(DatabaseFault fault, CancellationToken cancellationToken)
-    {
-        if (fault == DatabaseFault.Frozen)
-        {
-            await SignalAsync("CONT", _frozen);
-            _frozen = [];
-            return;
-        }
-
-        _proxy.Set(ProxyFault.None);
-    }
+    /// <summary>The script and the JVM it started: the JVM is the database.</summary>
+    protected override IReadOnlyList<int> DatabaseProcesses() => ProcessTree(_dynamo.ProcessId);
 
     public override bool HasOneInstance => false;
 
@@ -92,10 +63,7 @@ internal sealed class AwsFaultFront : FaultFront
 
     public override async ValueTask DisposeAsync()
     {
-        if (_frozen.Count > 0)
-        {
-            await SignalAsync("CONT", _frozen);
-        }
+        await ThawAsync();
 
         foreach (var lambda in _lambdas)
         {

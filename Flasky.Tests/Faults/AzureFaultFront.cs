@@ -48,47 +48,17 @@ internal sealed class AzureFaultFront : FaultFront
         return client;
     }
 
-    public override async Task ApplyAsync(DatabaseFault fault, CancellationToken cancellationToken)
+    protected override FaultProxy Proxy => _proxy;
+
+    protected override IReadOnlyList<int> DatabaseProcesses() => [_cosmos.ProcessId];
+
+    /// <summary>The Cosmos server's own switch: 429 with <c>x-ms-retry-after-ms</c>.</summary>
+    protected override async Task SetThrottlingAsync(bool on, CancellationToken cancellationToken)
     {
-        switch (fault)
-        {
-            case DatabaseFault.Frozen:
-                await SignalAsync("STOP", [_cosmos.ProcessId]);
-                break;
-            case DatabaseFault.CutOff:
-                _proxy.Set(ProxyFault.Refuse);
-                break;
-            case DatabaseFault.Blackholed:
-                _proxy.Set(ProxyFault.Blackhole);
-                break;
-            case DatabaseFault.Throttling:
-                using (var response = await _control.PutAsJsonAsync("/_emulator/throttle", new { retryAfterMs = ThrottleRetryAfterMs }, cancellationToken))
-                {
-                    response.EnsureSuccessStatusCode();
-                }
-
-                break;
-        }
-    }
-
-    public override async Task LiftAsync(DatabaseFault fault, CancellationToken cancellationToken)
-    {
-        switch (fault)
-        {
-            case DatabaseFault.Frozen:
-                await SignalAsync("CONT", [_cosmos.ProcessId]);
-                break;
-            case DatabaseFault.Throttling:
-                using (var response = await _control.DeleteAsync(new Uri("/_emulator/throttle", UriKind.Relative), cancellationToken))
-                {
-                    response.EnsureSuccessStatusCode();
-                }
-
-                break;
-            default:
-                _proxy.Set(ProxyFault.None);
-                break;
-        }
+        using var response = on
+            ? await _control.PutAsJsonAsync("/_emulator/throttle", new { retryAfterMs = ThrottleRetryAfterMs }, cancellationToken)
+            : await _control.DeleteAsync(new Uri("/_emulator/throttle", UriKind.Relative), cancellationToken);
+        response.EnsureSuccessStatusCode();
     }
 
     public override async ValueTask DisposeAsync()

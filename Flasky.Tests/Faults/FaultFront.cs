@@ -30,9 +30,67 @@ internal abstract class FaultFront : IAsyncDisposable
     /// <summary>A client that passes the front's authentication.</summary>
     public abstract HttpClient CreateClient(TimeSpan timeout);
 
-    public abstract Task ApplyAsync(DatabaseFault fault, CancellationToken cancellationToken);
+    /// <summary>The processes that make up the database, frozen under <see cref="DatabaseFault.Frozen"/>.</summary>
+    protected abstract IReadOnlyList<int> DatabaseProcesses();
 
-    public abstract Task LiftAsync(DatabaseFault fault, CancellationToken cancellationToken);
+    /// <summary>The proxy between host and database.</summary>
+    protected abstract FaultProxy Proxy { get; }
+
+    /// <summary>The processes frozen now, thawed by <see cref="LiftAsync"/> (and on dispose, so a stop is not ignored).</summary>
+    protected IReadOnlyList<int> Frozen { get; private set; } = [];
+
+    /// <summary>Throttling through the proxy's canned answer, unless the database has a switch of its own.</summary>
+    protected virtual Task SetThrottlingAsync(bool on, CancellationToken cancellationToken)
+    {
+        Proxy.Set(on ? ProxyFault.Throttle : ProxyFault.None);
+        return Task.CompletedTask;
+    }
+
+    public async Task ApplyAsync(DatabaseFault fault, CancellationToken cancellationToken)
+    {
+        switch (fault)
+        {
+            case DatabaseFault.Frozen:
+                Frozen = DatabaseProcesses();
+                await SignalAsync("STOP", Frozen);
+                break;
+            case DatabaseFault.CutOff:
+                Proxy.Set(ProxyFault.Refuse);
+                break;
+            case DatabaseFault.Blackholed:
+                Proxy.Set(ProxyFault.Blackhole);
+                break;
+            case DatabaseFault.Throttling:
+                await SetThrottlingAsync(true, cancellationToken);
+                break;
+        }
+    }
+
+    public async Task LiftAsync(DatabaseFault fault, CancellationToken cancellationToken)
+    {
+        switch (fault)
+        {
+            case DatabaseFault.Frozen:
+                await ThawAsync();
+                break;
+            case DatabaseFault.Throttling:
+                await SetThrottlingAsync(false, cancellationToken);
+                break;
+            default:
+                Proxy.Set(ProxyFault.None);
+                break;
+        }
+    }
+
+    /// <summary>Thaws whatever is frozen (a frozen process would ignore SIGTERM until its stop timeout).</summary>
+    protected async Task ThawAsync()
+    {
+        if (Frozen.Count > 0)
+        {
+            await SignalAsync("CONT", Frozen);
+            Frozen = [];
+        }
+    }
 
     /// <summary>What the database answers under <see cref="DatabaseFault.Throttling"/>, for the report.</summary>
     public abstract string ThrottlingAnswer { get; }

@@ -25,7 +25,6 @@ internal sealed class GcpFaultFront : FaultFront
     private FaultProxy _proxy = null!;
     private WebApplication _host = null!;
     private LocalCloudRunFront _front = null!;
-    private IReadOnlyList<int> _frozen = [];
 
     public override string Name => "GCP";
 
@@ -74,45 +73,14 @@ internal sealed class GcpFaultFront : FaultFront
         return client;
     }
 
-    public override async Task ApplyAsync(DatabaseFault fault, CancellationToken cancellationToken)
-    {
-        switch (fault)
-        {
-            case DatabaseFault.Frozen:
-                // gcloud's wrapper and the emulator's JVM under it.
-                _frozen = ProcessTree(_firestore.ProcessGroup);
-                await SignalAsync("STOP", _frozen);
-                break;
-            case DatabaseFault.CutOff:
-                _proxy.Set(ProxyFault.Refuse);
-                break;
-            case DatabaseFault.Blackholed:
-                _proxy.Set(ProxyFault.Blackhole);
-                break;
-            case DatabaseFault.Throttling:
-                _proxy.Set(ProxyFault.Throttle);
-                break;
-        }
-    }
+    protected override FaultProxy Proxy => _proxy;
 
-    public override async Task LiftAsync(DatabaseFault fault, CancellationToken cancellationToken)
-    {
-        if (fault == DatabaseFault.Frozen)
-        {
-            await SignalAsync("CONT", _frozen);
-            _frozen = [];
-            return;
-        }
-
-        _proxy.Set(ProxyFault.None);
-    }
+    /// <summary>gcloud's wrapper and the emulator's JVM under it.</summary>
+    protected override IReadOnlyList<int> DatabaseProcesses() => ProcessTree(_firestore.ProcessGroup);
 
     public override async ValueTask DisposeAsync()
     {
-        if (_frozen.Count > 0)
-        {
-            await SignalAsync("CONT", _frozen);
-        }
+        await ThawAsync();
 
         if (_front is not null)
         {
