@@ -34,5 +34,32 @@ public sealed class FunctionsPublishTests : IDisposable
         Assert.True(File.Exists(Path.Combine(_output, "Flasky.Functions.dll")));
     }
 
+    /// <summary>
+    /// What azd runs (<c>dotnet publish -c Release</c>, which builds) publishes ReadyToRun for the Flex Consumption
+    /// workers (linux-x64); a publish of an existing build (<c>--no-build</c>, as above) keeps the portable output.
+    /// The properties are evaluated as MSBuild sees them in each case, without publishing.
+    /// </summary>
+    [Theory]
+    [InlineData(false, "true", "linux-x64")]
+    [InlineData(true, "", "")]
+    public async Task A_building_publish_is_ready_to_run_for_linux_x64(bool noBuild, string readyToRun, string runtimeIdentifier)
+    {
+        var project = Path.Combine(RepositoryRoot.Path, "Flasky.Functions", "Flasky.Functions.csproj");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var evaluation = await ExternalTool.RunAsync(
+            "dotnet",
+            ["msbuild", project, "-nologo", "-p:Configuration=Release", "-p:_IsPublishing=true", $"-p:NoBuild={noBuild.ToString().ToLowerInvariant()}",
+             "-getProperty:PublishReadyToRun", "-getProperty:RuntimeIdentifier", "-getProperty:SelfContained"],
+            timeout: TimeSpan.FromMinutes(2),
+            cancellationToken: timeout.Token);
+        Assert.True(evaluation.ExitCode == 0, evaluation.Diagnostics);
+
+        using var properties = JsonDocument.Parse(evaluation.StandardOutput);
+        var values = properties.RootElement.GetProperty("Properties");
+        Assert.Equal(readyToRun, values.GetProperty("PublishReadyToRun").GetString());
+        Assert.Equal(runtimeIdentifier, values.GetProperty("RuntimeIdentifier").GetString());
+        Assert.NotEqual("true", values.GetProperty("SelfContained").GetString());
+    }
+
     public void Dispose() => Directory.Delete(_output, recursive: true);
 }
