@@ -22,7 +22,7 @@ public static class Harness
             return rows.Any(r => r.Errors > 0) ? 1 : 0;
         }
 
-        var stack = new LocalHosts(LocalHosts.FindRepositoryRoot(AppContext.BaseDirectory), options.Configuration);
+        var stack = new LocalHosts(LocalHosts.FindRepositoryRoot(AppContext.BaseDirectory), options.Configuration, options.Published);
         var failed = false;
         if (options.Load)
         {
@@ -46,7 +46,10 @@ public static class Harness
         {
             var rows = await ColdStart.RunAsync(stack, settings.ColdStartRuns, output, cancellationToken).ConfigureAwait(false);
             await output.WriteLineAsync().ConfigureAwait(false);
-            await output.WriteLineAsync($"Cold start ({options.Configuration} build, `dotnet <host>.dll`, in-memory store):").ConfigureAwait(false);
+            var source = options.Published is null
+                ? $"{options.Configuration} build output"
+                : $"published output in {options.Published}";
+            await output.WriteLineAsync($"Cold start ({source}, `dotnet <host>.dll`, in-memory store):").ConfigureAwait(false);
             await output.WriteLineAsync(Report.ColdStartTable(rows)).ConfigureAwait(false);
         }
 

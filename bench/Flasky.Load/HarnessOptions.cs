@@ -22,6 +22,8 @@ public sealed record HarnessOptions
             --connections N          concurrent connections (closed loop; default 16)
             --cold-start-runs N      spawns per host for the cold-start table, 0 to skip (default 5; local only)
             --configuration NAME     the build whose outputs are started (default Release)
+            --published DIR          start each host from DIR/<Project>/<Project>.dll instead (bench.sh publishes them
+                                     there ReadyToRun, as they are deployed)
             --no-load                only the cold-start table
         Writes only candidates named flasky-bench-… (150 seeded, 100 rewritten by the POST route).
         """;
@@ -31,6 +33,9 @@ public sealed record HarnessOptions
     public string Configuration { get; init; } = "Release";
 
     public bool Load { get; init; } = true;
+
+    /// <summary>Where each host is published (<c>DIR/&lt;Project&gt;/</c>), or null to run the build outputs.</summary>
+    public string? Published { get; init; }
 
     /// <summary>Deployed targets; empty for the local stack.</summary>
     public IReadOnlyList<LoadTarget> Remote { get; init; } = [];
@@ -107,6 +112,12 @@ public sealed record HarnessOptions
                     break;
                 case "--configuration":
                     options = options with { Configuration = Value() };
+                    break;
+                case "--published":
+                    var published = Path.GetFullPath(Value());
+                    options = Directory.Exists(published)
+                        ? options with { Published = published }
+                        : throw new ArgumentException($"--published needs an existing directory, not \"{published}\".");
                     break;
                 case "--no-load":
                     options = options with { Load = false };

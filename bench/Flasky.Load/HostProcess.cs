@@ -28,6 +28,17 @@ public sealed class HostProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The CPU time the process has used so far (user + system, all threads): unlike wall-clock time, barely
+    /// moved by what else the machine runs.</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     /// <summary>The last lines the process wrote, for error messages.</summary>
     public string Tail => string.Join('\n', _tail);
 

@@ -24,8 +24,10 @@ public sealed class LaunchedHost(LoadTarget target, IReadOnlyList<HostProcess> p
 /// Starts each local host as its own process with the in-memory store, on free loopback ports, with credentials made up
 /// for this run: the Functions local host (function key), the Lambda handler behind Flasky.LocalApiGateway (SigV4), the
 /// Cloud Run host (bare, as Cloud Run's front sees it) and behind Flasky.LocalCloudRun (ID token), plus the baselines.
+/// Each runs from its build output, or (<paramref name="publishedRoot"/>) from <c>&lt;root&gt;/&lt;Project&gt;/</c>, where
+/// bench.sh publishes each project as it is deployed (ReadyToRun).
 /// </summary>
-public sealed class LocalHosts(string repositoryRoot, string configuration)
+public sealed class LocalHosts(string repositoryRoot, string configuration, string? publishedRoot = null)
 {
     public const string BareKestrel = "bare Kestrel (baseline)";
     public const string Functions = "Functions local host";
@@ -59,6 +61,11 @@ public sealed class LocalHosts(string repositoryRoot, string configuration)
 
     public string Assembly(string project)
     {
+        if (publishedRoot is not null)
+        {
+            return Path.Combine(publishedRoot, project, project + ".dll");
+        }
+
         var folder = project.StartsWith("Flasky.Baseline", StringComparison.Ordinal) ? Path.Combine("bench", project) : project;
         return Path.Combine(repositoryRoot, folder, "bin", configuration, "net10.0", project + ".dll");
     }

@@ -31,13 +31,13 @@ public static class Report
     {
         ArgumentNullException.ThrowIfNull(rows);
         var text = new StringBuilder();
-        text.AppendLine("| Host | spawn → first 200, median ms | × baseline | baseline | every run, ms |");
-        text.AppendLine("|---|---:|---:|---|---|");
+        text.AppendLine("| Host | spawn → first 200, median ms | × baseline | CPU until then, median ms | CPU × baseline | baseline | every run, ms |");
+        text.AppendLine("|---|---:|---:|---:|---:|---|---|");
         foreach (var row in rows)
         {
             var baseline = rows.FirstOrDefault(r => r.Host == row.Baseline);
             text.AppendLine(Invariant(
-                $"| {row.Host} | {row.MedianMs:F0} | {Ratio(row.MedianMs, baseline?.MedianMs)} | {row.Baseline ?? "—"} | {string.Join(", ", row.Milliseconds.Select(m => m.ToString("F0", CultureInfo.InvariantCulture)))} |"));
+                $"| {row.Host} | {row.MedianMs:F0} | {Ratio(row.MedianMs, baseline?.MedianMs)} | {row.MedianCpuMs:F0} | {Ratio(row.MedianCpuMs, baseline?.MedianCpuMs)} | {row.Baseline ?? "—"} | {string.Join(", ", row.Milliseconds.Select(m => m.ToString("F0", CultureInfo.InvariantCulture)))} |"));
         }
 
         return text.ToString();
