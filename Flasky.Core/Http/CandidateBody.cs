@@ -23,46 +23,43 @@ internal static class CandidateBody
         Stream body, CancellationToken cancellationToken)
     {
         // Rented, not allocated: a fresh 16 KiB buffer per POST was most of the route's allocation. The parsed document
-        // refers to it, so it goes back to the pool (cleared, as it held a client's body) only once nothing does.
+        // refers to it, so it goes back to the pool (the bytes read cleared first: they are a client's body) only once
+        // parsing is done and the attributes are cloned out of it.
         var buffer = ArrayPool<byte>.Shared.Rent(MaxBytes + 1);
+        var length = 0;
         try
         {
-            return await ParseAsync(body, buffer, cancellationToken).ConfigureAwait(false);
+            int read;
+            try
+            {
+                while (length <= MaxBytes
+                    && (read = await body.ReadAsync(buffer.AsMemory(length, MaxBytes + 1 - length), cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    length += read;
+                }
+            }
+            catch (RequestBodyTooLargeException)
+            {
+                return (null, TooLarge());
+            }
+
+            return length > MaxBytes ? (null, TooLarge()) : Parse(buffer.AsMemory(0, length));
         }
         finally
         {
-            buffer.AsSpan(0, MaxBytes + 1).Clear();
+            buffer.AsSpan(0, length).Clear();
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
-    private static async Task<(Dictionary<string, JsonElement>? Attributes, ApiResponse? Error)> ParseAsync(
-        Stream body, byte[] buffer, CancellationToken cancellationToken)
+    private static ApiResponse TooLarge() => Problem.Create(413, $"A JSON body must be at most {MaxBytes} bytes.");
+
+    private static (Dictionary<string, JsonElement>? Attributes, ApiResponse? Error) Parse(ReadOnlyMemory<byte> json)
     {
-        var length = 0;
-        int read;
-        try
-        {
-            while (length < MaxBytes + 1
-                && (read = await body.ReadAsync(buffer.AsMemory(length, MaxBytes + 1 - length), cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                length += read;
-            }
-        }
-        catch (RequestBodyTooLargeException)
-        {
-            length = int.MaxValue;
-        }
-
-        if (length > MaxBytes)
-        {
-            return (null, Problem.Create(413, $"A JSON body must be at most {MaxBytes} bytes."));
-        }
-
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(buffer.AsMemory(0, length), new JsonDocumentOptions { MaxDepth = MaxDepth });
+            document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = MaxDepth });
         }
         catch (JsonException)
         {
