@@ -23,6 +23,14 @@ public sealed record HarnessOptions
             --cold-start-runs N      spawns per host for the cold-start table, 0 to skip (default 5; local only)
             --configuration NAME     the build whose outputs are started (default Release)
             --no-load                only the cold-start table
+          separate runs (any of these runs only what it names):
+            --apphost-start N        N starts of the prebuilt AppHost (dotnet run --project Flasky.AppHost --no-build -c
+                                     CONFIGURATION): spawn → :7071/:7072/:7073 each answer an authenticated 200, and when
+                                     each emulator/host process appears and listens; needs those ports and 15080/19080/20080 free
+            --apphost-fresh-clone    git clone of HEAD into a temp dir, then its first dotnet run --project Flasky.AppHost
+            --list-scaling SIZES     e.g. 1000,10000,100000: per size and in-memory host, seed that many candidates, walk
+                                     the listing by its Link pages: time, ms per 1k, host RSS before/after (/proc)
+            --list-page-size N       limit of each listing page (default 1000)
         Writes only candidates named flasky-bench-… (150 seeded, 100 rewritten by the POST route).
         """;
 
@@ -31,6 +39,9 @@ public sealed record HarnessOptions
     public string Configuration { get; init; } = "Release";
 
     public bool Load { get; init; } = true;
+
+    /// <summary>Separate runs: AppHost starts, fresh-clone start, list scaling (see AppHostStart, ListScaling).</summary>
+    public SeparateRuns Separate { get; init; } = new();
 
     /// <summary>Deployed targets; empty for the local stack.</summary>
     public IReadOnlyList<LoadTarget> Remote { get; init; } = [];
@@ -110,6 +121,9 @@ public sealed record HarnessOptions
                     break;
                 case "--no-load":
                     options = options with { Load = false };
+                    break;
+                case "--apphost-start" or "--apphost-fresh-clone" or "--list-scaling" or "--list-page-size":
+                    options = options with { Separate = options.Separate.Parse(arg, Value) };
                     break;
                 default:
                     throw new ArgumentException($"Unknown argument \"{arg}\".");
