@@ -101,7 +101,7 @@ public static class AppHostStart
             var result = await OnceAsync(repositoryRoot, ["run", "--project", "Flasky.AppHost", "--no-build", "-c", configuration], StartTimeout, progress, cancellationToken).ConfigureAwait(false);
             results.Add(result);
             await progress.WriteLineAsync(Invariant(
-                $"  AppHost start {run}/{runs}: {string.Join(", ", result.FrontMs.Select(f => $"{f.Key} {f.Value:F0} ms"))}; stopped in {result.StopMs:F0} ms, {result.LeftoversKilled} left-over process(es) killed; load {Harness.LoadAverage()}")).ConfigureAwait(false);
+                $"  AppHost start {run}/{runs}: {string.Join(", ", new[] { Azure, Aws, Gcp }.Select(f => $"{f} {result.FrontMs[f]:F0} ms"))}; stopped in {result.StopMs:F0} ms, {result.LeftoversKilled} left-over process(es) killed; load {Harness.LoadAverage()}")).ConfigureAwait(false);
         }
 
         return results;
