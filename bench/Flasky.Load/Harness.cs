@@ -9,6 +9,11 @@ public static class Harness
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(output);
+        if (options.Separate.Any)
+        {
+            return await SeparateRuns.RunAsync(options, output, cancellationToken).ConfigureAwait(false);
+        }
+
         var settings = options.Settings;
         await output.WriteLineAsync(string.Create(
             CultureInfo.InvariantCulture,

@@ -25,6 +25,14 @@ public sealed record HarnessOptions
             --published DIR          start each host from DIR/<Project>/<Project>.dll instead (bench.sh publishes them
                                      there ReadyToRun, as they are deployed)
             --no-load                only the cold-start table
+          separate runs (any of these runs only what it names):
+            --apphost-start N        N starts of the prebuilt AppHost (dotnet run --project Flasky.AppHost --no-build -c
+                                     CONFIGURATION): spawn → :7071/:7072/:7073 each answer an authenticated 200, and when
+                                     each emulator/host process appears and listens; needs those ports and 15080/19080/20080 free
+            --apphost-fresh-clone    git clone of HEAD into a temp dir, then its first dotnet run --project Flasky.AppHost
+            --list-scaling SIZES     e.g. 1000,10000,100000: per size and in-memory host, seed that many candidates, walk
+                                     the listing by its Link pages: time, ms per 1k, host RSS before/after (/proc)
+            --list-page-size N       limit of each listing page (default 1000)
         Writes only candidates named flasky-bench-… (150 seeded, 100 rewritten by the POST route).
         """;
 
@@ -36,6 +44,9 @@ public sealed record HarnessOptions
 
     /// <summary>Where each host is published (<c>DIR/&lt;Project&gt;/</c>), or null to run the build outputs.</summary>
     public string? Published { get; init; }
+
+    /// <summary>Separate runs: AppHost starts, fresh-clone start, list scaling (see AppHostStart, ListScaling).</summary>
+    public SeparateRuns Separate { get; init; } = new();
 
     /// <summary>Deployed targets; empty for the local stack.</summary>
     public IReadOnlyList<LoadTarget> Remote { get; init; } = [];
@@ -121,6 +132,9 @@ public sealed record HarnessOptions
                     break;
                 case "--no-load":
                     options = options with { Load = false };
+                    break;
+                case "--apphost-start" or "--apphost-fresh-clone" or "--list-scaling" or "--list-page-size":
+                    options = options with { Separate = options.Separate.Parse(arg, Value) };
                     break;
                 default:
                     throw new ArgumentException($"Unknown argument \"{arg}\".");

@@ -39,6 +39,9 @@ public sealed class HostProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>The process id (for /proc: its resident memory).</summary>
+    public int Id => _process.Id;
+
     /// <summary>The last lines the process wrote, for error messages.</summary>
     public string Tail => string.Join('\n', _tail);
 
