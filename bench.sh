@@ -4,7 +4,8 @@
 #   1. load: each local host (in-memory store) vs a bare Kestrel API / a bare Lambda handler (bench/Flasky.Load);
 #   2. cold start: process spawn -> first 200, each host vs its bare baseline (bench/Flasky.Load);
 #   3. micro-benchmarks of Core per route vs the minimal code doing the same job, with allocations (bench/Flasky.Benchmarks).
-# Arguments go to the load harness (./bench.sh --help lists them); --no-micro skips step 3.
+# Arguments go to the load harness (./bench.sh --help lists them); --no-micro skips step 3. With --emulators [azure,aws,gcp]
+# the harness prints, instead of 1 and 2, each host on its local emulator vs in-memory vs the store alone.
 set -euo pipefail
 cd "$(dirname "$0")"
 

@@ -23,6 +23,9 @@ public sealed record HarnessOptions
             --cold-start-runs N      spawns per host for the cold-start table, 0 to skip (default 5; local only)
             --configuration NAME     the build whose outputs are started (default Release)
             --no-load                only the cold-start table
+            --emulators [CLOUDS]     instead of the tables above: per cloud (azure,aws,gcp; default all three), its host with
+                                     the in-memory store vs with its local emulator (Cosmos server, DynamoDB Local, Firestore
+                                     emulator) vs the store's SDK client alone, for the routes that reach the store
         Writes only candidates named flasky-bench-… (150 seeded, 100 rewritten by the POST route).
         """;
 
@@ -31,6 +34,9 @@ public sealed record HarnessOptions
     public string Configuration { get; init; } = "Release";
 
     public bool Load { get; init; } = true;
+
+    /// <summary>The clouds whose emulators to run (<c>--emulators</c>); null for the host and cold-start tables.</summary>
+    public IReadOnlyList<EmulatorCloud>? Emulators { get; init; }
 
     /// <summary>Deployed targets; empty for the local stack.</summary>
     public IReadOnlyList<LoadTarget> Remote { get; init; } = [];
@@ -111,11 +117,41 @@ public sealed record HarnessOptions
                 case "--no-load":
                     options = options with { Load = false };
                     break;
+                case "--emulators":
+                    var clouds = i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : "azure,aws,gcp";
+                    options = options with { Emulators = ParseClouds(clouds) };
+                    break;
                 default:
                     throw new ArgumentException($"Unknown argument \"{arg}\".");
             }
         }
 
+        if (options.Emulators is not null && remote.Count > 0)
+        {
+            throw new ArgumentException("--emulators runs the local emulators and hosts; it does not combine with --url.");
+        }
+
         return options with { Settings = settings, Remote = remote };
+    }
+
+    private static List<EmulatorCloud> ParseClouds(string list)
+    {
+        var clouds = new List<EmulatorCloud>();
+        foreach (var name in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            EmulatorCloud cloud = name.ToUpperInvariant() switch
+            {
+                "AZURE" => EmulatorCloud.Azure,
+                "AWS" => EmulatorCloud.Aws,
+                "GCP" => EmulatorCloud.Gcp,
+                _ => throw new ArgumentException($"--emulators takes a comma list of azure, aws, gcp; not \"{name}\"."),
+            };
+            if (!clouds.Contains(cloud))
+            {
+                clouds.Add(cloud);
+            }
+        }
+
+        return clouds.Count > 0 ? clouds : throw new ArgumentException("--emulators needs at least one of azure, aws, gcp.");
     }
 }
