@@ -59,6 +59,8 @@ public sealed partial class EmulatorBenchSmokeTests
         Assert.Equal(all, HarnessOptions.Parse(["--emulators", "--rounds", "1"])!.Emulators!);
         Assert.Equal(new[] { EmulatorCloud.Gcp, EmulatorCloud.Azure }, HarnessOptions.Parse(["--emulators", "gcp,AZURE"])!.Emulators!);
         Assert.Null(HarnessOptions.Parse([])!.Emulators);
+        Assert.Equal(1, HarnessOptions.Parse(["--emulators"])!.LambdaEnvironments);
+        Assert.Equal(16, HarnessOptions.Parse(["--emulators", "aws", "--lambda-environments", "16"])!.LambdaEnvironments);
         Assert.Throws<ArgumentException>(() => HarnessOptions.Parse(["--emulators", "azure,oracle"]));
         Assert.Throws<ArgumentException>(() => HarnessOptions.Parse(["--emulators", "--url", "http://a.example/"]));
     }

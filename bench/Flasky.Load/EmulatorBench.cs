@@ -73,6 +73,7 @@ public static class EmulatorBench
     /// <param name="output">Progress, then the table.</param>
     /// <param name="cancellationToken">Stops the run.</param>
     /// <param name="gcloudSearchPath">Where to look for gcloud (a PATH value); null for this process's PATH.</param>
+    /// <param name="lambdaEnvironments">Execution environments behind each Lambda subject's gateway.</param>
     /// <returns>0 when every cloud ran without errors, else 1.</returns>
     public static async Task<int> RunAsync(
         LocalHosts stack,
@@ -80,7 +81,8 @@ public static class EmulatorBench
         LoadSettings settings,
         TextWriter output,
         CancellationToken cancellationToken,
-        string? gcloudSearchPath = null)
+        string? gcloudSearchPath = null,
+        int lambdaEnvironments = 1)
     {
         ArgumentNullException.ThrowIfNull(stack);
         ArgumentNullException.ThrowIfNull(clouds);
@@ -93,7 +95,7 @@ public static class EmulatorBench
             CloudRig rig;
             try
             {
-                rig = await CloudRig.StartAsync(cloud, stack, gcloudSearchPath, cancellationToken).ConfigureAwait(false);
+                rig = await CloudRig.StartAsync(cloud, stack, gcloudSearchPath, lambdaEnvironments, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
@@ -159,9 +161,16 @@ public static class EmulatorBench
 
     private static async Task<IReadOnlyList<EmulatorRow>> MeasureAsync(CloudRig rig, LoadSettings settings, TextWriter output, CancellationToken cancellationToken)
     {
-        // (b) and (c) share the emulator: seeding (b) seeds what (c) reads.
-        await LoadHarness.SeedAsync(rig.InMemory.Target, cancellationToken).ConfigureAwait(false);
-        await LoadHarness.SeedAsync(rig.Emulated.Target, cancellationToken).ConfigureAwait(false);
+        // (b) and (c) share the emulator: seeding (b) seeds what (c) reads. A host's first store call may outlast its
+        // 3 s budget (a cold SDK client on a busy machine): the seeding, idempotent, is retried until it succeeds.
+        foreach (var target in new[] { rig.InMemory.Target, rig.Emulated.Target })
+        {
+            await UntilSucceedsAsync($"seeding {target.Name}", output, async token =>
+            {
+                await LoadHarness.SeedAsync(target, token).ConfigureAwait(false);
+                return null;
+            }, cancellationToken).ConfigureAwait(false);
+        }
 
         await WarmUpAsync(rig, output, cancellationToken).ConfigureAwait(false);
 
@@ -355,7 +364,7 @@ public static class EmulatorBench
 
         public string StoreName { get; private set; } = "";
 
-        public static async Task<CloudRig> StartAsync(EmulatorCloud cloud, LocalHosts stack, string? gcloudSearchPath, CancellationToken cancellationToken)
+        public static async Task<CloudRig> StartAsync(EmulatorCloud cloud, LocalHosts stack, string? gcloudSearchPath, int lambdaEnvironments, CancellationToken cancellationToken)
         {
             var rig = new CloudRig(cloud);
             try
@@ -366,7 +375,7 @@ public static class EmulatorBench
                         await rig.StartAzureAsync(stack, cancellationToken).ConfigureAwait(false);
                         break;
                     case EmulatorCloud.Aws:
-                        await rig.StartAwsAsync(stack, cancellationToken).ConfigureAwait(false);
+                        await rig.StartAwsAsync(stack, lambdaEnvironments, cancellationToken).ConfigureAwait(false);
                         break;
                     default:
                         await rig.StartGcpAsync(stack, gcloudSearchPath, cancellationToken).ConfigureAwait(false);
@@ -415,14 +424,16 @@ public static class EmulatorBench
             StoreName = nameof(CosmosCandidateStore) + " alone";
         }
 
-        private async Task StartAwsAsync(LocalHosts stack, CancellationToken cancellationToken)
+        private async Task StartAwsAsync(LocalHosts stack, int environments, CancellationToken cancellationToken)
         {
             var dynamo = await DynamoDbLocal.StartAsync([$"{DynamoDbStoreOptions.DefaultTableName}=CandidateName"], EmulatorStartTimeout).ConfigureAwait(false);
             _owned.Add(dynamo);
 
-            // One execution environment each, as in the host table: Lambda serves one request per environment at a time.
-            InMemory = Own(await stack.StartLambdaAsync($"{LocalHosts.Lambda} · in-memory", null, null, cancellationToken).ConfigureAwait(false));
-            Emulated = Own(await stack.StartLambdaAsync($"{LocalHosts.Lambda} · DynamoDB Local", null, new Dictionary<string, string>
+            // By default one execution environment each, as in the host table: Lambda serves one request per
+            // environment at a time, so at N connections the fair comparison with the store alone wants N of them.
+            var lambda = environments == 1 ? LocalHosts.Lambda : string.Create(CultureInfo.InvariantCulture, $"{LocalHosts.Lambda} ×{environments}");
+            InMemory = Own(await stack.StartLambdaAsync($"{lambda} · in-memory", null, null, cancellationToken, environments).ConfigureAwait(false));
+            Emulated = Own(await stack.StartLambdaAsync($"{lambda} · DynamoDB Local", null, new Dictionary<string, string>
             {
                 ["CandidateStore"] = DynamoDbServiceCollectionExtensions.Registration.Name,
                 ["DynamoDb__TableName"] = DynamoDbStoreOptions.DefaultTableName,
@@ -430,7 +441,7 @@ public static class EmulatorBench
                 [DynamoDbStoreOptions.EndpointVariable] = dynamo.Endpoint.ToString(),
                 ["AWS_ACCESS_KEY_ID"] = DynamoDbKey,
                 ["AWS_SECRET_ACCESS_KEY"] = DynamoDbKey,
-            }, cancellationToken).ConfigureAwait(false));
+            }, cancellationToken, environments).ConfigureAwait(false));
 
             var options = new DynamoDbStoreOptions { Region = DynamoDbRegion, ServiceUrl = dynamo.Endpoint };
             var client = DynamoDbClientFactory.Create(options, new BasicAWSCredentials(DynamoDbKey, DynamoDbKey));

@@ -25,7 +25,7 @@ public static class Harness
         var stack = new LocalHosts(LocalHosts.FindRepositoryRoot(AppContext.BaseDirectory), options.Configuration);
         if (options.Emulators is { } clouds)
         {
-            var status = await EmulatorBench.RunAsync(stack, clouds, settings, output, cancellationToken).ConfigureAwait(false);
+            var status = await EmulatorBench.RunAsync(stack, clouds, settings, output, cancellationToken, lambdaEnvironments: options.LambdaEnvironments).ConfigureAwait(false);
             await output.WriteLineAsync("Load average after: " + LoadAverage()).ConfigureAwait(false);
             return status;
         }

@@ -26,6 +26,8 @@ public sealed record HarnessOptions
             --emulators [CLOUDS]     instead of the tables above: per cloud (azure,aws,gcp; default all three), its host with
                                      the in-memory store vs with its local emulator (Cosmos server, DynamoDB Local, Firestore
                                      emulator) vs the store's SDK client alone, for the routes that reach the store
+            --lambda-environments N  with --emulators: Lambda execution environments behind each gateway (default 1;
+                                     each has its own in-memory store, so the in-memory GET rows 404 beyond 1)
         Writes only candidates named flasky-bench-… (150 seeded, 100 rewritten by the POST route).
         """;
 
@@ -37,6 +39,9 @@ public sealed record HarnessOptions
 
     /// <summary>The clouds whose emulators to run (<c>--emulators</c>); null for the host and cold-start tables.</summary>
     public IReadOnlyList<EmulatorCloud>? Emulators { get; init; }
+
+    /// <summary>With <see cref="Emulators"/>: Lambda execution environments polling each gateway.</summary>
+    public int LambdaEnvironments { get; init; } = 1;
 
     /// <summary>Deployed targets; empty for the local stack.</summary>
     public IReadOnlyList<LoadTarget> Remote { get; init; } = [];
@@ -116,6 +121,9 @@ public sealed record HarnessOptions
                     break;
                 case "--no-load":
                     options = options with { Load = false };
+                    break;
+                case "--lambda-environments":
+                    options = options with { LambdaEnvironments = Count(1) };
                     break;
                 case "--emulators":
                     var clouds = i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : "azure,aws,gcp";

@@ -121,21 +121,32 @@ public sealed class LocalHosts(string repositoryRoot, string configuration)
 
     /// <summary>
     /// The Lambda handler behind a gateway of its own, as in <see cref="StartAllAsync"/>: the gateway first (its
-    /// Runtime API must listen before the function polls it), then one execution environment.
+    /// Runtime API must listen before the function polls it), then <paramref name="environments"/> execution
+    /// environments polling it (each serves one invocation at a time, as in Lambda).
     /// </summary>
-    public async Task<LaunchedHost> StartLambdaAsync(string name, string? baseline, IReadOnlyDictionary<string, string>? store, CancellationToken cancellationToken)
+    public async Task<LaunchedHost> StartLambdaAsync(
+        string name, string? baseline, IReadOnlyDictionary<string, string>? store, CancellationToken cancellationToken, int environments = 1)
     {
         int httpPort = HostProcess.FreePort(), runtimePort = HostProcess.FreePort();
         var target = Target(name, httpPort, SigV4Auth, baseline);
-        var gateway = SpawnGateway(name, httpPort, runtimePort);
+        var processes = new List<HostProcess> { SpawnGateway(name, httpPort, runtimePort) };
         try
         {
-            await WaitForGatewayAsync(target, gateway, cancellationToken).ConfigureAwait(false);
-            return new LaunchedHost(target, [gateway, SpawnLambda(runtimePort, bare: false, store)]);
+            await WaitForGatewayAsync(target, processes[0], cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < environments; i++)
+            {
+                processes.Add(SpawnLambda(runtimePort, bare: false, store));
+            }
+
+            return new LaunchedHost(target, processes);
         }
         catch
         {
-            await gateway.DisposeAsync().ConfigureAwait(false);
+            foreach (var process in processes)
+            {
+                await process.DisposeAsync().ConfigureAwait(false);
+            }
+
             throw;
         }
     }
