@@ -1,4 +1,5 @@
 using Aspire.Hosting.ApplicationModel;
+using Flasky.Emulators;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 

@@ -2,6 +2,7 @@ using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Amazon.Runtime;
 using Flasky.DynamoDb;
+using Flasky.Emulators;
 
 namespace Flasky.Tests.Aws;
 

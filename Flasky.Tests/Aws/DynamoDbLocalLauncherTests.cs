@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Flasky.Tests.Emulators;
+using Flasky.Emulators;
 
 namespace Flasky.Tests.Aws;
 

@@ -6,6 +6,7 @@ using Amazon.DynamoDBv2;
 using Flasky.Core.Names;
 using Flasky.Core.Storage;
 using Flasky.DynamoDb;
+using Flasky.Emulators;
 
 namespace Flasky.Tests.Aws;
 

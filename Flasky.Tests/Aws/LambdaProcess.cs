@@ -1,4 +1,5 @@
-using Flasky.Tests.Emulators;
+using Flasky.Emulators;
+
 
 namespace Flasky.Tests.Aws;
 

@@ -5,8 +5,8 @@ using System.Text;
 using System.Text.Json;
 using Flasky.Core.Storage;
 using Flasky.Cosmos;
+using Flasky.Emulators;
 using Flasky.Tests.Contract;
-using Flasky.Tests.Emulators;
 using Microsoft.Azure.Cosmos;
 
 namespace Flasky.Tests.Azure;

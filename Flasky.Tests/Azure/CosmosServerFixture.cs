@@ -1,6 +1,6 @@
 using System.Net;
 using Flasky.Cosmos;
-using Flasky.Tests.Emulators;
+using Flasky.Emulators;
 using Microsoft.Azure.Cosmos;
 
 namespace Flasky.Tests.Azure;

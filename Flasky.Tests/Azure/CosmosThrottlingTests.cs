@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Flasky.Core.Http;
 using Flasky.Cosmos;
-using Flasky.Tests.Emulators;
+using Flasky.Emulators;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Flasky.Tests.Emulators;
+using Flasky.Emulators;
 
 namespace Flasky.Tests.Azure;
 

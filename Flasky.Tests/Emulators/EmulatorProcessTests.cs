@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Flasky.Emulators;
 
 namespace Flasky.Tests.Emulators;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using Flasky.DynamoDb;
+using Flasky.Emulators;
 using Flasky.Tests.Aws;
 
 namespace Flasky.Tests.Faults;

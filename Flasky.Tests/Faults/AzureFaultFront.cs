@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using Flasky.Cosmos;
+using Flasky.Emulators;
 using Flasky.Tests.Azure;
-using Flasky.Tests.Emulators;
 
 namespace Flasky.Tests.Faults;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using Flasky.CloudRun;
+using Flasky.Emulators;
 using Flasky.Firestore;
 using Flasky.LocalCloudRun;
 using Flasky.Tests.Gcp;

@@ -6,6 +6,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Flasky.Core.Storage;
+using Flasky.Emulators;
 using Flasky.Firestore;
 using Flasky.Tests.Contract;
 

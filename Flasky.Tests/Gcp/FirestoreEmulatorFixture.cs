@@ -1,3 +1,4 @@
+using Flasky.Emulators;
 using Flasky.Firestore;
 
 namespace Flasky.Tests.Gcp;

@@ -1,4 +1,4 @@
-using Aspire.Hosting;
+using Flasky.Emulators;
 using Xunit.Abstractions;
 
 namespace Flasky.Tests.Gcp;

@@ -28,6 +28,13 @@ public static class Harness
         }
 
         var stack = new LocalHosts(LocalHosts.FindRepositoryRoot(AppContext.BaseDirectory), options.Configuration, options.Published);
+        if (options.Emulators is { } clouds)
+        {
+            var status = await EmulatorBench.RunAsync(stack, clouds, settings, output, cancellationToken, lambdaEnvironments: options.LambdaEnvironments).ConfigureAwait(false);
+            await output.WriteLineAsync("Load average after: " + LoadAverage()).ConfigureAwait(false);
+            return status;
+        }
+
         var failed = false;
         if (options.Load)
         {

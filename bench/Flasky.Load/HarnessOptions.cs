@@ -25,6 +25,11 @@ public sealed record HarnessOptions
             --published DIR          start each host from DIR/<Project>/<Project>.dll instead (bench.sh publishes them
                                      there ReadyToRun, as they are deployed)
             --no-load                only the cold-start table
+            --emulators [CLOUDS]     instead of the tables above: per cloud (azure,aws,gcp; default all three), its host with
+                                     the in-memory store vs with its local emulator (Cosmos server, DynamoDB Local, Firestore
+                                     emulator) vs the store's SDK client alone, for the routes that reach the store
+            --lambda-environments N  with --emulators: Lambda execution environments behind each gateway (default 1;
+                                     each has its own in-memory store, so the in-memory GET rows 404 beyond 1)
           separate runs (any of these runs only what it names):
             --apphost-start N        N starts of the prebuilt AppHost (dotnet run --project Flasky.AppHost --no-build -c
                                      CONFIGURATION): spawn → :7071/:7072/:7073 each answer an authenticated 200, and when
@@ -47,6 +52,12 @@ public sealed record HarnessOptions
 
     /// <summary>Separate runs: AppHost starts, fresh-clone start, list scaling (see AppHostStart, ListScaling).</summary>
     public SeparateRuns Separate { get; init; } = new();
+
+    /// <summary>The clouds whose emulators to run (<c>--emulators</c>); null for the host and cold-start tables.</summary>
+    public IReadOnlyList<EmulatorCloud>? Emulators { get; init; }
+
+    /// <summary>With <see cref="Emulators"/>: Lambda execution environments polling each gateway.</summary>
+    public int LambdaEnvironments { get; init; } = 1;
 
     /// <summary>Deployed targets; empty for the local stack.</summary>
     public IReadOnlyList<LoadTarget> Remote { get; init; } = [];
@@ -136,11 +147,44 @@ public sealed record HarnessOptions
                 case "--apphost-start" or "--apphost-fresh-clone" or "--list-scaling" or "--list-page-size":
                     options = options with { Separate = options.Separate.Parse(arg, Value) };
                     break;
+                case "--lambda-environments":
+                    options = options with { LambdaEnvironments = Count(1) };
+                    break;
+                case "--emulators":
+                    var clouds = i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : "azure,aws,gcp";
+                    options = options with { Emulators = ParseClouds(clouds) };
+                    break;
                 default:
                     throw new ArgumentException($"Unknown argument \"{arg}\".");
             }
         }
 
+        if (options.Emulators is not null && remote.Count > 0)
+        {
+            throw new ArgumentException("--emulators runs the local emulators and hosts; it does not combine with --url.");
+        }
+
         return options with { Settings = settings, Remote = remote };
+    }
+
+    private static List<EmulatorCloud> ParseClouds(string list)
+    {
+        var clouds = new List<EmulatorCloud>();
+        foreach (var name in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            EmulatorCloud cloud = name.ToUpperInvariant() switch
+            {
+                "AZURE" => EmulatorCloud.Azure,
+                "AWS" => EmulatorCloud.Aws,
+                "GCP" => EmulatorCloud.Gcp,
+                _ => throw new ArgumentException($"--emulators takes a comma list of azure, aws, gcp; not \"{name}\"."),
+            };
+            if (!clouds.Contains(cloud))
+            {
+                clouds.Add(cloud);
+            }
+        }
+
+        return clouds.Count > 0 ? clouds : throw new ArgumentException("--emulators needs at least one of azure, aws, gcp.");
     }
 }

@@ -36,6 +36,32 @@ public static class LoadRunner
             UseProxy = false,
         };
         using var client = new HttpClient(handler) { Timeout = settings.RequestTimeout };
+        return await RunClosedLoopAsync(settings, async (n, token) =>
+        {
+            using var request = new HttpRequestMessage(route.Method, target.Resolve(route.Path(n)));
+            if (route.JsonBody is not null)
+            {
+                request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(route.JsonBody));
+                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            }
+
+            await target.Authenticator.AuthenticateAsync(request, token).ConfigureAwait(false);
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, token).ConfigureAwait(false);
+            return (int)response.StatusCode == route.ExpectedStatus ? null : $"{(int)response.StatusCode} from {request.RequestUri?.AbsolutePath}";
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The closed loop itself, for any operation (an HTTP request, a store call): <see cref="LoadSettings.Connections"/>
+    /// workers, each starting its next operation when the last one completed, for the warm-up and then the measured
+    /// window. The operation gets a sequence number and returns null when it succeeded, else what went wrong; one that
+    /// throws counts as an error too (its latency is not kept).
+    /// </summary>
+    public static async Task<RunResult> RunClosedLoopAsync(
+        LoadSettings settings, Func<long, CancellationToken, Task<string?>> operation, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(operation);
         long sequence = 0;
 
         async Task<RunResult> PhaseAsync(TimeSpan length)
@@ -54,23 +80,15 @@ public static class LoadRunner
                     var sent = Stopwatch.GetTimestamp();
                     try
                     {
-                        using var request = new HttpRequestMessage(route.Method, target.Resolve(route.Path(n)));
-                        if (route.JsonBody is not null)
-                        {
-                            request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(route.JsonBody));
-                            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-                        }
-
-                        await target.Authenticator.AuthenticateAsync(request, cancellationToken).ConfigureAwait(false);
-                        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+                        var error = await operation(n, cancellationToken).ConfigureAwait(false);
                         mine.Add(Stopwatch.GetTimestamp() - sent);
-                        if ((int)response.StatusCode != route.ExpectedStatus)
+                        if (error is not null)
                         {
                             Interlocked.Increment(ref errors);
-                            Interlocked.CompareExchange(ref firstError, $"{(int)response.StatusCode} from {request.RequestUri?.AbsolutePath}", null);
+                            Interlocked.CompareExchange(ref firstError, error, null);
                         }
                     }
-                    catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+                    catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
                     {
                         Interlocked.Increment(ref errors);
                         Interlocked.CompareExchange(ref firstError, ex.GetType().Name + ": " + ex.Message, null);

@@ -31,5 +31,17 @@ public sealed record LoadRoute(string Name, HttpMethod Method, Func<long, string
         new("GET /candidates?limit=100", HttpMethod.Get, _ => "/candidates?limit=100", null, 200),
     ];
 
+    /// <summary>
+    /// The routes of the emulator runs (<c>--emulators</c>): those that reach the store, each with one store call —
+    /// a point read, a write, a ping (<c>/gtg?details</c>; plain <c>/gtg</c> touches no store), a page of 100.
+    /// </summary>
+    public static IReadOnlyList<LoadRoute> StoreBound { get; } =
+    [
+        All[0],
+        All[1],
+        new("GET /gtg?details", HttpMethod.Get, _ => "/gtg?details", null, 200),
+        All[3],
+    ];
+
     public static string SeededName(long index) => $"{NamePrefix}{index:D4}";
 }

@@ -80,17 +80,19 @@ public sealed class LocalHosts(string repositoryRoot, string configuration, stri
         ["FunctionKeys__Host__default"] = FunctionKey,
     });
 
-    public HostProcess SpawnFunctions(int port) => HostProcess.Start(Functions, Assembly("Flasky.Functions"), [$"--urls=http://127.0.0.1:{port}"], new Dictionary<string, string>
+    /// <param name="port">The API port.</param>
+    /// <param name="store">The store's settings (<c>CandidateStore</c> and its connection); null for the in-memory store.</param>
+    public HostProcess SpawnFunctions(int port, IReadOnlyDictionary<string, string>? store = null) => HostProcess.Start(Functions, Assembly("Flasky.Functions"), [$"--urls=http://127.0.0.1:{port}"], WithStore(store, new()
     {
-        ["CandidateStore"] = "InMemory",
         ["FunctionKeys__Host__default"] = FunctionKey,
-    });
+    }));
 
-    public HostProcess SpawnCloudRun(int port) => HostProcess.Start(CloudRun, Assembly("Flasky.CloudRun"), [], new Dictionary<string, string>
+    /// <param name="port">The API port ($PORT).</param>
+    /// <param name="store">The store's settings (<c>CandidateStore</c> and its connection); null for the in-memory store.</param>
+    public HostProcess SpawnCloudRun(int port, IReadOnlyDictionary<string, string>? store = null) => HostProcess.Start(CloudRun, Assembly("Flasky.CloudRun"), [], WithStore(store, new()
     {
         ["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["CandidateStore"] = "InMemory",
-    });
+    }));
 
     public HostProcess SpawnCloudRunFront(int port, Uri destination) => HostProcess.Start(CloudRunFront, Assembly("Flasky.LocalCloudRun"),
         [
@@ -111,16 +113,61 @@ public sealed class LocalHosts(string repositoryRoot, string configuration, stri
     });
 
     /// <summary>Flasky.Lambda's local runtime loop, or (bare) the baseline's bare handler, polling a gateway's Runtime API.</summary>
-    public HostProcess SpawnLambda(int runtimePort, bool bare) => HostProcess.Start(
+    /// <param name="runtimePort">The gateway's Runtime API port.</param>
+    /// <param name="bare">The baseline's bare handler instead of Flasky.Lambda.</param>
+    /// <param name="store">The store's settings (<c>CandidateStore</c> and its connection); null for the in-memory store.</param>
+    public HostProcess SpawnLambda(int runtimePort, bool bare, IReadOnlyDictionary<string, string>? store = null) => HostProcess.Start(
         bare ? BareLambda : Lambda,
         Assembly(bare ? "Flasky.Baseline" : "Flasky.Lambda"),
         [],
-        new Dictionary<string, string>
+        WithStore(store, new()
         {
             ["AWS_LAMBDA_RUNTIME_API"] = $"127.0.0.1:{runtimePort}",
             ["AWS_LAMBDA_LOG_STREAM_NAME"] = "bench/[$LATEST]" + Guid.NewGuid().ToString("N"),
-            ["CandidateStore"] = "InMemory",
-        });
+        }));
+
+    /// <summary>
+    /// The Lambda handler behind a gateway of its own, as in <see cref="StartAllAsync"/>: the gateway first (its
+    /// Runtime API must listen before the function polls it), then <paramref name="environments"/> execution
+    /// environments polling it (each serves one invocation at a time, as in Lambda).
+    /// </summary>
+    public async Task<LaunchedHost> StartLambdaAsync(
+        string name, string? baseline, IReadOnlyDictionary<string, string>? store, CancellationToken cancellationToken, int environments = 1)
+    {
+        int httpPort = HostProcess.FreePort(), runtimePort = HostProcess.FreePort();
+        var target = Target(name, httpPort, SigV4Auth, baseline);
+        var processes = new List<HostProcess> { SpawnGateway(name, httpPort, runtimePort) };
+        try
+        {
+            await WaitForGatewayAsync(target, processes[0], cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < environments; i++)
+            {
+                processes.Add(SpawnLambda(runtimePort, bare: false, store));
+            }
+
+            return new LaunchedHost(target, processes);
+        }
+        catch
+        {
+            foreach (var process in processes)
+            {
+                await process.DisposeAsync().ConfigureAwait(false);
+            }
+
+            throw;
+        }
+    }
+
+    private static Dictionary<string, string> WithStore(IReadOnlyDictionary<string, string>? store, Dictionary<string, string> environment)
+    {
+        environment["CandidateStore"] = "InMemory";
+        foreach (var (key, value) in store ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
+        return environment;
+    }
 
     public IRequestAuthenticator IdTokenAuth(int frontPort)
     {

@@ -1,16 +1,15 @@
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
-using Flasky.Tests.Emulators;
 
-namespace Flasky.Tests.Aws;
+namespace Flasky.Emulators;
 
 /// <summary>
 /// One run of <c>emulators/dynamodb/start.mjs</c> on the shared <see cref="EmulatorProcess"/>: DynamoDB Local in
 /// memory, with the declared tables created, on a free port. DynamoDB Local cannot pick its own port, so a free one is
 /// chosen first; if another process takes it in between, the script exits with code 3 and the next port is tried.
 /// </summary>
-internal sealed partial class DynamoDbLocal : IAsyncDisposable
+public sealed partial class DynamoDbLocal : IAsyncDisposable
 {
     private const int PortInUseExitCode = 3;
 
@@ -27,7 +26,7 @@ internal sealed partial class DynamoDbLocal : IAsyncDisposable
     /// <summary>The script's PID (also the process group of the script and its JVM).</summary>
     public int ProcessId => _process.Id;
 
-    public static string ScriptPath => Path.Combine(RepositoryRoot.Path, "emulators", "dynamodb", "start.mjs");
+    public static string ScriptPath => Path.Combine(EmulatorPaths.RepositoryRoot, "emulators", "dynamodb", "start.mjs");
 
     public string Output => _process.Output;
 

@@ -1,4 +1,4 @@
-namespace Aspire.Hosting;
+namespace Flasky.Emulators;
 
 /// <summary>
 /// How the official Firestore emulator is started (<c>gcloud emulators firestore start</c>) and what it needs:

@@ -4,10 +4,10 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Flasky.Tests.Emulators;
+namespace Flasky.Emulators;
 
 /// <summary>How to start one emulator (or any long-running tool a test needs) and how to tell it is ready.</summary>
-internal sealed record EmulatorProcessOptions
+public sealed record EmulatorProcessOptions
 {
     /// <summary>What it is, for messages: "the local Cosmos DB server", "DynamoDB Local".</summary>
     public required string DisplayName { get; init; }
@@ -51,7 +51,7 @@ internal sealed record EmulatorProcessOptions
 /// within a timeout; its output kept for failure messages; stopped by PID and process group in
 /// <see cref="DisposeAsync"/> — never by name, since other test runs share the machine.
 /// </summary>
-internal sealed class EmulatorProcess : IAsyncDisposable
+public sealed class EmulatorProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly EmulatorProcessOptions _options;
@@ -113,7 +113,7 @@ internal sealed class EmulatorProcess : IAsyncDisposable
             RedirectStandardError = true,
             RedirectStandardInput = options.RedirectStandardInput,
             UseShellExecute = false,
-            WorkingDirectory = options.WorkingDirectory ?? RepositoryRoot.Path,
+            WorkingDirectory = options.WorkingDirectory ?? EmulatorPaths.RepositoryRoot,
         };
         if (setsid is not null)
         {
@@ -365,7 +365,7 @@ internal sealed class EmulatorProcess : IAsyncDisposable
 }
 
 /// <summary>An emulator that did not become ready: the message holds its output; <see cref="ExitCode"/> is set when it exited.</summary>
-internal sealed class EmulatorStartException(string message, int? exitCode, Exception innerException)
+public sealed class EmulatorStartException(string message, int? exitCode, Exception innerException)
     : InvalidOperationException(message, innerException)
 {
     public int? ExitCode { get; } = exitCode;

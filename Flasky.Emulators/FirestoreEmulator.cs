@@ -1,16 +1,14 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using Aspire.Hosting;
-using Flasky.Tests.Emulators;
 
-namespace Flasky.Tests.Gcp;
+namespace Flasky.Emulators;
 
 /// <summary>
 /// One run of the official Firestore emulator (<c>gcloud emulators firestore start</c>), in memory, with a private
 /// gcloud configuration directory, on the shared <see cref="EmulatorProcess"/>: gcloud starts a shell script that
 /// starts Java, and the process group is what gets stopped.
 /// </summary>
-internal sealed partial class FirestoreEmulator : IAsyncDisposable
+public sealed partial class FirestoreEmulator : IAsyncDisposable
 {
     private static readonly TimeSpan GoneTimeout = TimeSpan.FromSeconds(10);
 

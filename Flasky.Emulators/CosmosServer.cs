@@ -1,14 +1,13 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using Flasky.Tests.Emulators;
 
-namespace Flasky.Tests.Azure;
+namespace Flasky.Emulators;
 
 /// <summary>
 /// One run of <c>emulators/cosmos/server.mjs</c> (in memory, HTTPS, self-signed). It picks its own free port
 /// (<c>--port 0</c>, reported in its ready line), which unlike probing a port first cannot race other processes.
 /// </summary>
-internal sealed partial class CosmosServer : IAsyncDisposable
+public sealed partial class CosmosServer : IAsyncDisposable
 {
     /// <summary>The server checks no keys; the SDK only needs something base64.</summary>
     private static readonly string AnyKey = Convert.ToBase64String(Encoding.UTF8.GetBytes("the local cosmos server checks no keys"));
@@ -38,7 +37,7 @@ internal sealed partial class CosmosServer : IAsyncDisposable
             DisplayName = "The local Cosmos DB server",
             Executable = "node",
             InstallHint = "Install Node.js 20+ and npm (apt-get install nodejs npm); the build installs the server's npm packages.",
-            Arguments = [Path.Combine(RepositoryRoot.Path, "emulators", "cosmos", "server.mjs"), "--port", "0", "--exit-with-stdin", .. arguments],
+            Arguments = [Path.Combine(EmulatorPaths.RepositoryRoot, "emulators", "cosmos", "server.mjs"), "--port", "0", "--exit-with-stdin", .. arguments],
             ReadyLine = ReadyLine(),
             StartTimeout = timeout,
             RedirectStandardInput = true,
