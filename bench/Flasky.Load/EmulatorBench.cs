@@ -41,8 +41,6 @@ public sealed record EmulatorRow(EmulatorCloud Cloud, string Route, Measurement?
 }
 
 /// <summary>One subject's figures for one route, all rounds together.</summary>
-public sealed record Measurement(string Subject, double RequestsPerSecond, double P50Ms, double P99Ms, long Requests, long Errors, string? FirstError);
-
 /// <summary>
 /// The same load against each cloud's local emulator. For each cloud in turn: start its emulator (the launchers of
 /// Flasky.Emulators, as the tests start them), its host twice — (a) with the in-memory store, (b) with the
@@ -200,9 +198,9 @@ public static class EmulatorBench
         return [.. LoadRoute.StoreBound.Select(route => new EmulatorRow(
             rig.Cloud,
             route.Name,
-            Aggregate(subjects[0].Name, runs[subjects[0].Name][route.Name]),
-            Aggregate(subjects[1].Name, runs[subjects[1].Name][route.Name]),
-            Aggregate(subjects[2].Name, runs[subjects[2].Name][route.Name]),
+            Measurement.Of(subjects[0].Name, runs[subjects[0].Name][route.Name]),
+            Measurement.Of(subjects[1].Name, runs[subjects[1].Name][route.Name]),
+            Measurement.Of(subjects[2].Name, runs[subjects[2].Name][route.Name]),
             null))];
     }
 
@@ -322,19 +320,6 @@ public static class EmulatorBench
     {
         using var document = JsonDocument.Parse(LoadRoute.AttributesJson);
         return document.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone(), StringComparer.Ordinal);
-    }
-
-    private static Measurement Aggregate(string subject, List<RunResult> runs)
-    {
-        var latencies = runs.SelectMany(r => r.LatencyTicks).Order().ToArray();
-        return new Measurement(
-            subject,
-            Statistics.Median([.. runs.Select(r => r.RequestsPerSecond)]),
-            Statistics.PercentileMs(latencies, 0.50),
-            Statistics.PercentileMs(latencies, 0.99),
-            runs.Sum(r => r.Requests),
-            runs.Sum(r => r.Errors),
-            runs.Select(r => r.FirstError).FirstOrDefault(e => e is not null));
     }
 
     private static string Cell(Measurement? m) => m is null

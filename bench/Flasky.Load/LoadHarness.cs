@@ -82,16 +82,8 @@ public static class LoadHarness
 
     private static LoadRow Aggregate(string route, LoadTarget target, List<RunResult> runs)
     {
-        var latencies = runs.SelectMany(r => r.LatencyTicks).Order().ToArray();
-        return new LoadRow(
-            route,
-            target,
-            Statistics.Median([.. runs.Select(r => r.RequestsPerSecond)]),
-            Statistics.PercentileMs(latencies, 0.50),
-            Statistics.PercentileMs(latencies, 0.99),
-            runs.Sum(r => r.Requests),
-            runs.Sum(r => r.Errors),
-            runs.Select(r => r.FirstError).FirstOrDefault(e => e is not null));
+        var m = Measurement.Of(route, runs);
+        return new LoadRow(route, target, m.RequestsPerSecond, m.P50Ms, m.P99Ms, m.Requests, m.Errors, m.FirstError);
     }
 }
 

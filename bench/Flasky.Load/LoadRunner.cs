@@ -15,6 +15,24 @@ public sealed record RunResult(long Requests, long Errors, TimeSpan Elapsed, lon
     public double RequestsPerSecond => Requests / Elapsed.TotalSeconds;
 }
 
+/// <summary>One subject's figures over all its measured runs: req/s the median of the runs, p50/p99 over every request.</summary>
+public sealed record Measurement(string Subject, double RequestsPerSecond, double P50Ms, double P99Ms, long Requests, long Errors, string? FirstError)
+{
+    public static Measurement Of(string subject, IReadOnlyList<RunResult> runs)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        var latencies = runs.SelectMany(r => r.LatencyTicks).Order().ToArray();
+        return new Measurement(
+            subject,
+            Statistics.Median([.. runs.Select(r => r.RequestsPerSecond)]),
+            Statistics.PercentileMs(latencies, 0.50),
+            Statistics.PercentileMs(latencies, 0.99),
+            runs.Sum(r => r.Requests),
+            runs.Sum(r => r.Errors),
+            runs.Select(r => r.FirstError).FirstOrDefault(e => e is not null));
+    }
+}
+
 /// <summary>
 /// A closed-loop HTTP load generator: N workers on N kept-alive connections, each sending its next request as soon as
 /// the previous answer's body is read. Latency is measured per request from before signing to the last body byte, so
