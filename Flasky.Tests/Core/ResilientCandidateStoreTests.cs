@@ -52,6 +52,23 @@ public sealed class ResilientCandidateStoreTests
     }
 
     [Fact]
+    public async Task Each_kind_of_call_gets_the_first_call_budget_until_it_has_answered_once()
+    {
+        var store = new ScriptedStore();
+        var resilient = new ResilientCandidateStore(store, Fast with { CallTimeout = TimeSpan.FromMilliseconds(100), FirstCallTimeout = TimeSpan.FromSeconds(60) });
+        await resilient.GetAsync(Name, CancellationToken.None);
+        await resilient.ListAsync(null, 2, CancellationToken.None);
+        store.Delay = TimeSpan.FromSeconds(2);
+
+        // A query resumed from a continuation token runs an SDK path of its own: its first 2 s answer is waited for.
+        await resilient.ListAsync("token", 2, CancellationToken.None);
+
+        // Then it is warm, as point reads already were: the same 2 s is over the 100 ms budget.
+        await Assert.ThrowsAsync<CandidateStoreUnavailableException>(() => resilient.ListAsync("token", 2, CancellationToken.None));
+        await Assert.ThrowsAsync<CandidateStoreUnavailableException>(() => resilient.GetAsync(Name, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Once_the_store_is_known_to_be_down_calls_are_refused_without_reaching_it()
     {
         // A long break: on a loaded machine a short one could end between the calls below.

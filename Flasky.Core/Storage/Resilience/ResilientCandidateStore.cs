@@ -28,7 +28,21 @@ public sealed partial class ResilientCandidateStore : ICandidateStore
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private long _hintUntilTicks;
-    private bool _answered;
+    private int _answered; // the Operation kinds that have answered once
+
+    // Each kind of call runs its own SDK code path for the first time (a point read, an upsert, a query, a query resumed
+    // from a continuation token, a ping), so each gets the first-call allowance until it has answered once.
+    [Flags]
+    private enum Operation
+    {
+        Get = 1,
+        Upsert = 2,
+        List = 4,
+        ListContinued = 8,
+        Ping = 16,
+    }
+
+    private static readonly ResiliencePropertyKey<Operation> OperationKey = new("flasky.store.operation");
 
     public ResilientCandidateStore(
         ICandidateStore inner,
@@ -62,13 +76,13 @@ public sealed partial class ResilientCandidateStore : ICandidateStore
                     return default;
                 },
             })
-            .AddTimeout(new TimeoutStrategyOptions { TimeoutGenerator = _ => new ValueTask<TimeSpan>(Budget(options.CallTimeout)) })
+            .AddTimeout(new TimeoutStrategyOptions { TimeoutGenerator = args => new ValueTask<TimeSpan>(Budget(options.CallTimeout, args.Context)) })
             .Build();
 
         // A ping neither opens nor closes the circuit (a health probe's shorter budget must not trip it), but it is
         // refused at once while the circuit is open.
         _pings = new ResiliencePipelineBuilder { TimeProvider = _time }
-            .AddTimeout(new TimeoutStrategyOptions { TimeoutGenerator = _ => new ValueTask<TimeSpan>(Budget(options.PingTimeout)) })
+            .AddTimeout(new TimeoutStrategyOptions { TimeoutGenerator = args => new ValueTask<TimeSpan>(Budget(options.PingTimeout, args.Context)) })
             .Build();
     }
 
@@ -79,17 +93,17 @@ public sealed partial class ResilientCandidateStore : ICandidateStore
     public CircuitState CircuitState => _circuit.CircuitState;
 
     public Task<Candidate?> GetAsync(CandidateName name, CancellationToken cancellationToken) =>
-        CallAsync(_calls, ct => _inner.GetAsync(name, ct), cancellationToken);
+        CallAsync(_calls, Operation.Get, ct => _inner.GetAsync(name, ct), cancellationToken);
 
     public Task UpsertAsync(Candidate candidate, CancellationToken cancellationToken) =>
-        CallAsync(_calls, async ct =>
+        CallAsync(_calls, Operation.Upsert, async ct =>
         {
             await _inner.UpsertAsync(candidate, ct).ConfigureAwait(false);
             return true;
         }, cancellationToken);
 
     public Task<CandidatePage> ListAsync(string? continuation, int maxItems, CancellationToken cancellationToken) =>
-        CallAsync(_calls, ct => _inner.ListAsync(continuation, maxItems, ct), cancellationToken);
+        CallAsync(_calls, continuation is null ? Operation.List : Operation.ListContinued, ct => _inner.ListAsync(continuation, maxItems, ct), cancellationToken);
 
     public async Task PingAsync(CancellationToken cancellationToken)
     {
@@ -98,7 +112,7 @@ public sealed partial class ResilientCandidateStore : ICandidateStore
             throw Refused(null);
         }
 
-        await CallAsync(_pings, async ct =>
+        await CallAsync(_pings, Operation.Ping, async ct =>
         {
             await _inner.PingAsync(ct).ConfigureAwait(false);
             return true;
@@ -106,17 +120,24 @@ public sealed partial class ResilientCandidateStore : ICandidateStore
     }
 
     /// <summary>
-    /// The budget, or <see cref="CandidateStoreResilienceOptions.FirstCallTimeout"/> until the store has answered once:
-    /// an SDK's first calls also build its client state (account metadata, connections, query engine).
+    /// The budget, or <see cref="CandidateStoreResilienceOptions.FirstCallTimeout"/> until this kind of call has answered
+    /// once: an SDK's first calls also build its client state (account metadata, connections, query engine), and its
+    /// first query resumed from a continuation token parses and plans anew.
     /// </summary>
-    private TimeSpan Budget(TimeSpan warm) => Volatile.Read(ref _answered) ? warm : TimeSpan.FromTicks(Math.Max(warm.Ticks, _options.FirstCallTimeout.Ticks));
-
-    private async Task<T> CallAsync<T>(ResiliencePipeline pipeline, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    private TimeSpan Budget(TimeSpan warm, ResilienceContext context)
     {
+        var operation = context.Properties.GetValue(OperationKey, default);
+        return (Volatile.Read(ref _answered) & (int)operation) != 0 ? warm : TimeSpan.FromTicks(Math.Max(warm.Ticks, _options.FirstCallTimeout.Ticks));
+    }
+
+    private async Task<T> CallAsync<T>(ResiliencePipeline pipeline, Operation operation, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    {
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(OperationKey, operation);
         try
         {
-            var result = await pipeline.ExecuteAsync(static (call, ct) => Bounded(call, ct), call, cancellationToken).ConfigureAwait(false);
-            Volatile.Write(ref _answered, true);
+            var result = await pipeline.ExecuteAsync(static (context, call) => Bounded(call, context.CancellationToken), context, call).ConfigureAwait(false);
+            Interlocked.Or(ref _answered, (int)operation);
             return result;
         }
         catch (TimeoutRejectedException ex)
@@ -132,6 +153,10 @@ public sealed partial class ResilientCandidateStore : ICandidateStore
         {
             RememberHint(hint);
             throw;
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
         }
     }
 
