@@ -1,7 +1,10 @@
 namespace Flasky.Emulators;
 
-/// <summary>Where the emulators' start scripts live: under the checkout these binaries were built from.</summary>
-internal static class EmulatorPaths
+/// <summary>
+/// The checkout these binaries were built from: where the emulators' start scripts live, and the one place the tests,
+/// the load harness and the launchers find the repository.
+/// </summary>
+public static class EmulatorPaths
 {
     private static readonly Lazy<string> Root = new(Find);
 
@@ -18,6 +21,6 @@ internal static class EmulatorPaths
             }
         }
 
-        throw new InvalidOperationException($"No Flasky.sln above {AppContext.BaseDirectory}: the emulators start from the repository's emulators/ folder.");
+        throw new InvalidOperationException($"No Flasky.sln above {AppContext.BaseDirectory}: run from a build inside the repository (./test.sh, ./bench.sh).");
     }
 }

@@ -18,7 +18,7 @@ public sealed partial class EmulatorBenchSmokeTests
     {
         // This test's own build: bin/<configuration>/net10.0.
         var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-        var stack = new LocalHosts(LocalHosts.FindRepositoryRoot(AppContext.BaseDirectory), configuration);
+        var stack = new LocalHosts(Flasky.Emulators.EmulatorPaths.RepositoryRoot, configuration);
         var settings = new LoadSettings { Connections = 2, Warmup = TimeSpan.Zero, Duration = TimeSpan.FromMilliseconds(200), Rounds = 1 };
         var noGcloud = Directory.CreateTempSubdirectory("flasky-no-gcloud-");
         using var output = new StringWriter();

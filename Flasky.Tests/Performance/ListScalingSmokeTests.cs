@@ -16,7 +16,7 @@ public sealed class ListScalingSmokeTests
     {
         // This test's own build: bin/<configuration>/net10.0.
         var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-        var stack = new LocalHosts(LocalHosts.FindRepositoryRoot(AppContext.BaseDirectory), configuration);
+        var stack = new LocalHosts(Flasky.Emulators.EmulatorPaths.RepositoryRoot, configuration);
         using var output = new StringWriter();
         // Four processes started one after the other and 25 POSTs each: seconds on a quiet machine; the bound only
         // turns a hang into a failure.
@@ -59,7 +59,7 @@ public sealed class ListScalingSmokeTests
     public void The_AppHost_run_supplies_the_AppHosts_own_credential_parameters()
     {
         Assert.Equal(Aspire.Hosting.CloudRunExtensions.SigningKeyParameter, AppHostStart.SigningKeyParameter);
-        var appHost = File.ReadAllText(Path.Combine(LocalHosts.FindRepositoryRoot(AppContext.BaseDirectory), "Flasky.AppHost", "AppHost.cs"));
+        var appHost = File.ReadAllText(Path.Combine(Flasky.Emulators.EmulatorPaths.RepositoryRoot, "Flasky.AppHost", "AppHost.cs"));
         foreach (var parameter in AppHostStart.CredentialParameters)
         {
             Assert.Contains($"\"{parameter}\"", appHost, StringComparison.Ordinal);

@@ -27,7 +27,7 @@ public static class Harness
             return rows.Any(r => r.Errors > 0) ? 1 : 0;
         }
 
-        var stack = new LocalHosts(LocalHosts.FindRepositoryRoot(AppContext.BaseDirectory), options.Configuration, options.Published);
+        var stack = new LocalHosts(Flasky.Emulators.EmulatorPaths.RepositoryRoot, options.Configuration, options.Published);
         if (options.Emulators is { } clouds)
         {
             var status = await EmulatorBench.RunAsync(stack, clouds, settings, output, cancellationToken, lambdaEnvironments: options.LambdaEnvironments).ConfigureAwait(false);

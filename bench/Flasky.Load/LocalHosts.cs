@@ -45,20 +45,6 @@ public sealed class LocalHosts(string repositoryRoot, string configuration, stri
 
     public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
 
-    /// <summary>The repository root: the nearest directory above <paramref name="start"/> holding Flasky.sln.</summary>
-    public static string FindRepositoryRoot(string start)
-    {
-        for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Flasky.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No Flasky.sln above {start}: run the harness from the repository (./bench.sh).");
-    }
-
     public string Assembly(string project)
     {
         if (publishedRoot is not null)

@@ -40,7 +40,7 @@ public sealed record SeparateRuns
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(output);
         var separate = options.Separate;
-        var root = LocalHosts.FindRepositoryRoot(AppContext.BaseDirectory);
+        var root = Flasky.Emulators.EmulatorPaths.RepositoryRoot;
         await output.WriteLineAsync("Load average before: " + Harness.LoadAverage()).ConfigureAwait(false);
         if (separate.ListScalingSizes.Count > 0)
         {
