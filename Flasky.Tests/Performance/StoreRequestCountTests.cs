@@ -9,7 +9,7 @@ public sealed class CosmosRequestCountTests(CosmosServerFixture fixture) : Store
 {
     protected override int EmulatorPort => fixture.Server.Endpoint.Port;
 
-    protected override string Expectation => "GET …/docs/{id} to read, POST …/docs (upsert) to write, GET …/colls/{container} to ping";
+    protected override string Expectation => "GET …/docs/{id} to read, POST …/docs (upsert) to write, GET …/colls/{container} to ping, POST …/docs (query) to list";
 
     protected override async Task<ICandidateStore> CreateEmptyStoreAsync() => fixture.StoreFor(await fixture.CreateEmptyContainerAsync());
 }
@@ -19,7 +19,7 @@ public sealed class DynamoDbRequestCountTests(DynamoDbLocalFixture fixture) : St
 {
     protected override int EmulatorPort => fixture.Server.Endpoint.Port;
 
-    protected override string Expectation => "one POST / each: GetItem, PutItem, DescribeTable";
+    protected override string Expectation => "one POST / each: GetItem, PutItem, DescribeTable, Scan";
 
     protected override async Task<ICandidateStore> CreateEmptyStoreAsync() => fixture.StoreFor(await fixture.CreateEmptyTableAsync());
 }
@@ -28,7 +28,7 @@ public sealed class FirestoreRequestCountTests(FirestoreEmulatorFixture fixture)
 {
     protected override int EmulatorPort => fixture.Emulator.Endpoint.Port;
 
-    protected override string Expectation => "GET …/candidates/{id} to read, PATCH …/candidates/{id} to write, one request to ping";
+    protected override string Expectation => "GET …/candidates/{id} to read, PATCH …/candidates/{id} to write, one request to ping, one query to list";
 
     protected override Task<ICandidateStore> CreateEmptyStoreAsync() => Task.FromResult<ICandidateStore>(fixture.StoreFor(FirestoreEmulatorFixture.NewProjectId()));
 }
