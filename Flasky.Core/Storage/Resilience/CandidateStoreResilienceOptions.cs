@@ -27,8 +27,8 @@ public sealed record CandidateStoreResilienceOptions
 
     /// <summary>
     /// The budget of every call until the store has answered once: an SDK's first calls after a cold start also fetch
-    /// account metadata, open connections and start its query engine (the Cosmos SDK takes 1–3 s for that on a busy
-    /// machine). Once the store has answered, <see cref="CallTimeout"/> and <see cref="PingTimeout"/> apply.
+    /// account metadata, open connections and start its query engine (the Cosmos SDK's native query planner takes 2–4 s of
+    /// CPU on this 2-core machine). Once the store has answered, <see cref="CallTimeout"/> and <see cref="PingTimeout"/> apply.
     /// </summary>
     public TimeSpan FirstCallTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

@@ -121,8 +121,8 @@ public sealed partial class ResilientCandidateStore : ICandidateStore
 
     /// <summary>
     /// The budget, or <see cref="CandidateStoreResilienceOptions.FirstCallTimeout"/> until this kind of call has answered
-    /// once: an SDK's first calls also build its client state (account metadata, connections, query engine), and its
-    /// first query resumed from a continuation token parses and plans anew.
+    /// once: an SDK's first calls also build its client state (account metadata, connections, query engine) and run code
+    /// paths of their own for the first time; a Cosmos DB query that needs a plan starts the SDK's native query engine.
     /// </summary>
     private TimeSpan Budget(TimeSpan warm, ResilienceContext context)
     {
