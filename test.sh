@@ -27,6 +27,16 @@ dotnet test Flasky.sln --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log
 # One closing line in the plain form any CI reads: "N passed, N failed".
 passed=$(sed -n 's/^ *Passed: *\([0-9][0-9]*\)$/\1/p' "$log" | awk '{s+=$1} END {print s+0}')
 failed=$(sed -n 's/^ *Failed: *\([0-9][0-9]*\)$/\1/p' "$log" | awk '{s+=$1} END {print s+0}')
+# A CI that keeps only the end of the output must still show what failed: repeat each failed test with its message
+# (not its stack trace) just before the closing line.
+if [ "$failed" -gt 0 ]; then
+  echo "failed tests:"
+  awk '
+    /^ +Failed [^:]/ { show = 1; lines = 0; print; next }
+    /^ +(Passed|Skipped) / || /^ +Stack Trace:/ { show = 0 }
+    show && lines < 20 { print; lines++ }
+  ' "$log"
+fi
 echo "tests: $passed passed, $failed failed"
 if [ "$status" -eq 0 ] && [ "$passed" -eq 0 ]; then
   echo "no test ran" >&2
