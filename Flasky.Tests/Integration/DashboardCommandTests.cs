@@ -31,9 +31,27 @@ public sealed class DashboardCommandTests(AppHostFixture fixture)
 
         // Every check ran with the resource's own credentials (the auth checks included) and passed. Each check's line
         // goes to the command's resource logger (ContractRun; its lines are pinned with FakeLogger in CheckCliTests).
-        Assert.True(result.Success, result.Message);
+        if (!result.Success)
+        {
+            Assert.Fail($"{result.Message}; the first: {await FirstFailedCheckAsync(resource)}");
+        }
+
         Assert.Equal($"{ContractSuite.All.Count} passed, 0 failed", result.Message);
         AssertNoSecret([result.Message!]);
+    }
+
+    /// <summary>The first failed check's line in the resource's log, so the test's own message says what failed.</summary>
+    private async Task<string> FirstFailedCheckAsync(string resource)
+    {
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            return await ResourceLogs.FirstLineAsync(fixture.App, resource, line => line.Contains('✗', StringComparison.Ordinal), wait.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return "(no failed check's line in the log within 10 s)";
+        }
     }
 
     [Theory]
