@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Flasky.Core.Storage;
 using Flasky.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -86,10 +84,5 @@ internal sealed class KestrelApiHost : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int FreePort() => Flasky.Emulators.FreePorts.Loopback();
 }

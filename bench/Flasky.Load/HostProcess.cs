@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace Flasky.Load;
 
@@ -89,13 +87,8 @@ public sealed class HostProcess : IAsyncDisposable
         return host;
     }
 
-    /// <summary>A free loopback port (the OS picks it; another process could take it before the host binds, rarely).</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    /// <summary>A free loopback port, outside the range outgoing connections draw from (see <see cref="Flasky.Emulators.FreePorts"/>).</summary>
+    public static int FreePort() => Flasky.Emulators.FreePorts.Loopback();
 
     private static bool IsInherited(string key) =>
         key.StartsWith("OTEL_", StringComparison.Ordinal) || key.StartsWith("AWS_", StringComparison.Ordinal)
