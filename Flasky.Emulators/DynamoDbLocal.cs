@@ -41,7 +41,7 @@ public sealed partial class DynamoDbLocal : IAsyncDisposable
         for (var attempt = 1; ; attempt++)
         {
             // DynamoDB Local binds every interface, so the port must be free on all of them.
-            var port = EmulatorProcess.FreePort(IPAddress.Any);
+            var port = FreePorts.On(IPAddress.Any);
             try
             {
                 var process = await EmulatorProcess.StartAsync(new EmulatorProcessOptions

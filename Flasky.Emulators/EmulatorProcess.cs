@@ -228,12 +228,6 @@ public sealed class EmulatorProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
-    /// <summary>A loopback TCP port that was free a moment ago, for emulators that can't pick their own (port 0).</summary>
-    public static int FreeLoopbackPort() => FreePorts.Loopback();
-
-    /// <summary>A TCP port that was free on <paramref name="address"/> a moment ago (<see cref="IPAddress.Any"/> for an emulator that binds every interface).</summary>
-    public static int FreePort(IPAddress address) => FreePorts.On(address);
-
     /// <summary>SIGTERM to the process group, then SIGKILL to the group and the process tree if it does not stop in time.</summary>
     public async ValueTask DisposeAsync()
     {

@@ -56,7 +56,7 @@ public sealed partial class FirestoreEmulator : IAsyncDisposable
         // The emulator can't report a port it chose itself, so it gets a free one; another process may take it first.
         for (var attempt = 1; ; attempt++)
         {
-            var port = EmulatorProcess.FreeLoopbackPort();
+            var port = FreePorts.Loopback();
             var configDirectory = Directory.CreateTempSubdirectory("flasky-gcloud-").FullName;
             EmulatorProcess process;
             try

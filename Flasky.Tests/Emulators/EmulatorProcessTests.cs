@@ -77,7 +77,7 @@ public sealed partial class EmulatorProcessTests
     [Fact]
     public async Task A_ready_port_is_waited_for()
     {
-        var port = EmulatorProcess.FreeLoopbackPort();
+        var port = FreePorts.Loopback();
         var script = $"sleep 1; exec python3 -c 'import socket,time; s=socket.socket(); s.bind((\"127.0.0.1\",{port})); s.listen(); time.sleep(60)'";
         var options = Shell(script) with { ReadyLine = null, ReadyPort = port };
 

@@ -37,7 +37,7 @@ internal sealed class KestrelApiHost : IAsyncDisposable
         string? pathBase = null,
         Action<Flasky.Core.Http.CandidateApiOptions>? configureApi = null)
     {
-        var managementPort = withManagementPort ? FreePort() : (int?)null;
+        var managementPort = withManagementPort ? Flasky.Emulators.FreePorts.Loopback() : (int?)null;
         string[] args =
         [
             "--CandidateStore=InMemory",
@@ -83,6 +83,4 @@ internal sealed class KestrelApiHost : IAsyncDisposable
         await _app.StopAsync(timeout.Token);
         await _app.DisposeAsync();
     }
-
-    private static int FreePort() => Flasky.Emulators.FreePorts.Loopback();
 }

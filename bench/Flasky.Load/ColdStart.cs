@@ -1,4 +1,5 @@
 using System.Globalization;
+using Flasky.Emulators;
 
 namespace Flasky.Load;
 
@@ -53,7 +54,7 @@ public static class ColdStart
 
     private static async Task<(TimeSpan Elapsed, TimeSpan Cpu)> OnceAsync(LocalHosts stack, string host, CancellationToken cancellationToken)
     {
-        var port = HostProcess.FreePort();
+        var port = FreePorts.Loopback();
         switch (host)
         {
             case LocalHosts.BareKestrel:
@@ -76,7 +77,7 @@ public static class ColdStart
 
             default:
                 {
-                    var runtimePort = HostProcess.FreePort();
+                    var runtimePort = FreePorts.Loopback();
                     var target = LocalHosts.Target(host, port, stack.SigV4Auth, null);
                     var gateway = stack.SpawnGateway(host, port, runtimePort);
                     await using (gateway.ConfigureAwait(false))

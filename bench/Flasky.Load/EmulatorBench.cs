@@ -389,11 +389,11 @@ public static class EmulatorBench
             _owned.Add(server);
             cancellationToken.ThrowIfCancellationRequested();
 
-            var inMemoryPort = HostProcess.FreePort();
+            var inMemoryPort = FreePorts.Loopback();
             InMemory = Own(new LaunchedHost(
                 LocalHosts.Target($"{LocalHosts.Functions} · in-memory", inMemoryPort, stack.FunctionKeyAuth, null),
                 [stack.SpawnFunctions(inMemoryPort)]));
-            var emulatedPort = HostProcess.FreePort();
+            var emulatedPort = FreePorts.Loopback();
             Emulated = Own(new LaunchedHost(
                 LocalHosts.Target($"{LocalHosts.Functions} · Cosmos server", emulatedPort, stack.FunctionKeyAuth, null),
                 [stack.SpawnFunctions(emulatedPort, new Dictionary<string, string>
@@ -441,11 +441,11 @@ public static class EmulatorBench
             _owned.Add(emulator);
             cancellationToken.ThrowIfCancellationRequested();
 
-            var inMemoryPort = HostProcess.FreePort();
+            var inMemoryPort = FreePorts.Loopback();
             InMemory = Own(new LaunchedHost(
                 LocalHosts.Target($"{LocalHosts.CloudRun} · in-memory", inMemoryPort, Flasky.Check.Auth.NoAuthentication.Instance, null),
                 [stack.SpawnCloudRun(inMemoryPort)]));
-            var emulatedPort = HostProcess.FreePort();
+            var emulatedPort = FreePorts.Loopback();
             Emulated = Own(new LaunchedHost(
                 LocalHosts.Target($"{LocalHosts.CloudRun} · Firestore emulator", emulatedPort, Flasky.Check.Auth.NoAuthentication.Instance, null),
                 [stack.SpawnCloudRun(emulatedPort, new Dictionary<string, string>

@@ -87,9 +87,6 @@ public sealed class HostProcess : IAsyncDisposable
         return host;
     }
 
-    /// <summary>A free loopback port, outside the range outgoing connections draw from (see <see cref="Flasky.Emulators.FreePorts"/>).</summary>
-    public static int FreePort() => Flasky.Emulators.FreePorts.Loopback();
-
     private static bool IsInherited(string key) =>
         key.StartsWith("OTEL_", StringComparison.Ordinal) || key.StartsWith("AWS_", StringComparison.Ordinal)
         || key.StartsWith("ASPNETCORE_", StringComparison.Ordinal) || key.StartsWith("ConnectionStrings", StringComparison.OrdinalIgnoreCase)

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Flasky.Check.Auth;
+using Flasky.Emulators;
 
 namespace Flasky.Load;
 
@@ -77,7 +78,7 @@ public static class ListScaling
         var processes = new List<HostProcess>();
         try
         {
-            var port = HostProcess.FreePort();
+            var port = FreePorts.Loopback();
             LoadTarget target;
             switch (host)
             {
@@ -90,7 +91,7 @@ public static class ListScaling
                     processes.Add(stack.SpawnCloudRun(port));
                     break;
                 default:
-                    var runtimePort = HostProcess.FreePort();
+                    var runtimePort = FreePorts.Loopback();
                     target = LocalHosts.Target(host, port, stack.SigV4Auth, null);
                     processes.Add(stack.SpawnGateway(host, port, runtimePort));
                     await LocalHosts.WaitForGatewayAsync(target, processes[0], cancellationToken).ConfigureAwait(false);

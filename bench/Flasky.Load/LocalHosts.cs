@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Flasky.Check.Auth;
+using Flasky.Emulators;
 using Flasky.LocalCloudRun;
 
 namespace Flasky.Load;
@@ -84,7 +85,7 @@ public sealed class LocalHosts(string repositoryRoot, string configuration, stri
         [
             $"--LocalCloudRun:Destination={destination}",
             $"--LocalCloudRun:Port={port}",
-            $"--LocalCloudRun:ManagementPort={HostProcess.FreePort()}",
+            $"--LocalCloudRun:ManagementPort={FreePorts.Loopback()}",
             $"--LocalCloudRun:Audience={FrontAudience(port)}",
         ],
         new Dictionary<string, string> { ["LocalCloudRun__SigningKey"] = _signingKey });
@@ -120,7 +121,7 @@ public sealed class LocalHosts(string repositoryRoot, string configuration, stri
     public async Task<LaunchedHost> StartLambdaAsync(
         string name, string? baseline, IReadOnlyDictionary<string, string>? store, CancellationToken cancellationToken, int environments = 1)
     {
-        int httpPort = HostProcess.FreePort(), runtimePort = HostProcess.FreePort();
+        int httpPort = FreePorts.Loopback(), runtimePort = FreePorts.Loopback();
         var target = Target(name, httpPort, SigV4Auth, baseline);
         var processes = new List<HostProcess> { SpawnGateway(name, httpPort, runtimePort) };
         try
@@ -167,24 +168,24 @@ public sealed class LocalHosts(string repositoryRoot, string configuration, stri
         var launched = new List<LaunchedHost>();
         try
         {
-            var kestrelPort = HostProcess.FreePort();
+            var kestrelPort = FreePorts.Loopback();
             launched.Add(new(Target(BareKestrel, kestrelPort, FunctionKeyAuth, null), [SpawnBareKestrel(kestrelPort)]));
 
-            var functionsPort = HostProcess.FreePort();
+            var functionsPort = FreePorts.Loopback();
             launched.Add(new(Target(Functions, functionsPort, FunctionKeyAuth, BareKestrel), [SpawnFunctions(functionsPort)]));
 
-            var cloudRunPort = HostProcess.FreePort();
+            var cloudRunPort = FreePorts.Loopback();
             var cloudRun = SpawnCloudRun(cloudRunPort);
             launched.Add(new(Target(CloudRun, cloudRunPort, NoAuthentication.Instance, BareKestrel), [cloudRun]));
 
-            var frontPort = HostProcess.FreePort();
+            var frontPort = FreePorts.Loopback();
             launched.Add(new(
                 Target(CloudRunFront, frontPort, IdTokenAuth(frontPort), BareKestrel),
                 [SpawnCloudRunFront(frontPort, new Uri($"http://127.0.0.1:{cloudRunPort}"))]));
 
             foreach (var bare in new[] { false, true })
             {
-                int httpPort = HostProcess.FreePort(), runtimePort = HostProcess.FreePort();
+                int httpPort = FreePorts.Loopback(), runtimePort = FreePorts.Loopback();
                 var name = bare ? BareLambda : Lambda;
                 // One execution environment takes one invocation at a time (as in Lambda), so the Lambda row's fair
                 // baseline is the bare handler behind the same gateway; the bare handler's own is bare Kestrel.

@@ -15,6 +15,7 @@ import crypto from "node:crypto";
 import https from "node:https";
 
 const require = createRequire(import.meta.url);
+const { default: isTrueHeader } = require("@vercel/cosmosdb-server/lib/true-header");
 
 function usage(message) {
   if (message) {
@@ -82,7 +83,6 @@ function patchReadDocument() {
   const { default: getPartitionFromHeader, parsePartitionKey } = require(
     "@vercel/cosmosdb-server/lib/utils/get-partition-from-header",
   );
-  const { default: isTrueHeader } = require("@vercel/cosmosdb-server/lib/true-header");
   const original = readDocument.default;
   readDocument.default = (account, req, res, params) => {
     const collection = account.database(params.dbId).collection(params.collId);
@@ -247,7 +247,6 @@ server.on("request", (req, res) => {
 // `SELECT * FROM c` does. Without the header the SDK assumes true as soon as a page has a continuation: it throws that
 // page away, builds a query plan in-process and runs the query again from the start. The first plan in a process costs
 // 2–4 s of CPU in the SDK's native library (measured here), enough for a host's first paged listing to miss its budget.
-const { default: isTrueHeader } = require("@vercel/cosmosdb-server/lib/true-header");
 function answerDistributionQuestion(req, res) {
   if (isTrueHeader(req, "x-ms-cosmos-query-optimisticdirectexecute")) {
     res.setHeader("x-ms-cosmos-query-requiresdistribution", "false");
